@@ -1,0 +1,44 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Sales Plus",
+    "summary": "Customer grading, price-deviation approvals, reservation alerts "
+    "and a sales performance cockpit",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/sales-plus/sales_plus",
+    "author": "Sales Plus developers",
+    "maintainers": ["sales-plus"],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "sale_margin",
+        "account",
+        # OCA, installed from PyPI
+        "sale_tier_validation",
+        "report_xlsx",
+    ],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        # security
+        "security/sales_plus_groups.xml",
+        "security/ir.model.access.csv",
+        # data
+        "data/mail_activity_type_data.xml",
+        # views
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/sales_plus_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "sales_plus/static/tests/tours/**/*",
+        ],
+    },
+}

@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# sales_plus test harness: `make test`, `make demo`, `make bench` call it.
+#
+#   tests/harness.sh test    static checks, Odoo tests (with and without demo data,
+#                            then an upgrade), project pytest suite; last line
+#                            "N passed, N failed"
+#   tests/harness.sh demo    serve a demo database on 127.0.0.1:8069
+#   tests/harness.sh env     only prepare the environment; print the venv path
+#   tests/harness.sh pot     regenerate i18n/sales_plus.pot, merge into zh_CN/zh_TW
+#   tests/harness.sh bench NAME   run the benchmark tests/bench_NAME.py
+#
+# Environment: ODOO_PATH (default /opt/odoo), SALES_PLUS_VENV_ROOT (default
+# ~/.cache/sales_plus), PGHOST/PGPORT/PGUSER/PGPASSWORD (default
+# 127.0.0.1/5432/current user), DEMO_DB (default sales_plus_demo), DEMO_PORT
+# (default 8069). The Docker image sets SALES_PLUS_NO_VENV=1 (requirements are
+# installed system-wide) and SALES_PLUS_OCA_ADDONS (where the OCA modules are).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ODOO_PATH=${ODOO_PATH:-/opt/odoo}
+VENV_ROOT=${SALES_PLUS_VENV_ROOT:-$HOME/.cache/sales_plus}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-$(id -un)}
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+DEB_PACKAGES=(libpq-dev libldap2-dev libsasl2-dev chromium wkhtmltopdf fonts-noto-cjk)
+LOG_DIR=${SALES_PLUS_LOG_DIR:-$(mktemp -d /tmp/sales_plus_run.XXXXXX)}
+
+say() { printf '[harness] %s\n' "$*" >&2; }
+die() { printf '[harness] ERROR: %s\n' "$*" >&2; exit 2; }
+
+# 1. Odoo --------------------------------------------------------------------
+find_odoo() {
+    [ -f "$ODOO_PATH/odoo-bin" ] && [ -f "$ODOO_PATH/odoo/release.py" ] ||
+        die "Odoo 19.0 not found at ODOO_PATH=$ODOO_PATH. Put an Odoo 19.0 source tree there (see README, 'Install from source') or set ODOO_PATH to one."
+    local serie
+    serie=$(cd "$ODOO_PATH" && "$PYTHON" -c 'import ast,re;src=open("odoo/release.py").read();print(re.search(r"version_info = \((\d+), (\d+)", src).group(1,2))') ||
+        die "cannot read the Odoo version at ODOO_PATH=$ODOO_PATH"
+    [ "$serie" = "('19', '0')" ] || die "ODOO_PATH=$ODOO_PATH holds Odoo $serie, sales_plus needs 19.0"
+}
+
+# 2. Debian packages and virtual environment --------------------------------
+ensure_debs() {
+    local missing=() wanted=("${DEB_PACKAGES[@]}")
+    # without a virtual environment nothing is compiled: only the runtime packages
+    [ -z "${SALES_PLUS_NO_VENV:-}" ] || wanted=(chromium fonts-noto-cjk)
+    for pkg in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+    $sudo apt-get update -qq >/dev/null || die "apt-get update failed; install ${missing[*]} by hand"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null ||
+        die "apt-get install ${missing[*]} failed"
+}
+
+venv_path() {
+    local hash
+    hash=$(cat "$ODOO_PATH/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-oca.txt" \
+        "$ROOT/requirements-dev.txt" <("$PYTHON" --version) | sha256sum | cut -c1-12)
+    echo "$VENV_ROOT/venv-$hash"
+}
+
+ensure_venv() {
+    if [ -n "${SALES_PLUS_NO_VENV:-}" ]; then
+        # the Docker image: Odoo and every requirement are installed system-wide
+        VENV=$(dirname "$(dirname "$(command -v python3)")")
+        set_addons_path "${SALES_PLUS_OCA_ADDONS:?SALES_PLUS_NO_VENV needs SALES_PLUS_OCA_ADDONS}"
+        return
+    fi
+    VENV=$(venv_path)
+    if [ ! -f "$VENV/.complete" ]; then
+        say "creating virtual environment $VENV (a few minutes, once per requirement set)"
+        rm -rf "$VENV"
+        mkdir -p "$VENV_ROOT"
+        "$PYTHON" -m venv "$VENV"
+        "$VENV/bin/pip" install -q --upgrade pip wheel "setuptools<81"
+        "$VENV/bin/pip" install -q -r "$ODOO_PATH/requirements.txt" -r "$ROOT/requirements.txt" \
+            -r "$ROOT/requirements-dev.txt"
+        "$VENV/bin/pip" install -q --no-deps -r "$ROOT/requirements-oca.txt"
+        touch "$VENV/.complete"
+    fi
+    export PATH="$VENV/bin:$PATH"
+    set_addons_path "${SALES_PLUS_OCA_ADDONS:-$VENV/lib/python$("$VENV/bin/python" -c 'import sys;print("%d.%d"%sys.version_info[:2])')/site-packages/odoo/addons}"
+}
+
+set_addons_path() { # set_addons_path OCA_ADDONS
+    local oca=$1
+    [ -f "$oca/sale_tier_validation/__manifest__.py" ] || die "OCA modules missing in $oca"
+    ADDONS_PATH="$ODOO_PATH/odoo/addons"
+    # a source checkout has a second addons folder; Debian/Docker layouts have one
+    [ ! -d "$ODOO_PATH/addons" ] || ADDONS_PATH="$ADDONS_PATH,$ODOO_PATH/addons"
+    ADDONS_PATH="$ADDONS_PATH,$oca,$ROOT/addons"
+}
+
+# 3. PostgreSQL --------------------------------------------------------------
+ensure_pg() {
+    if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
+        if command -v pg_ctlcluster >/dev/null 2>&1; then
+            local version
+            version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)
+            [ -n "$version" ] || die "PostgreSQL is not installed (no cluster in /etc/postgresql)"
+            say "starting PostgreSQL cluster $version/main"
+            pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+        fi
+        for _ in $(seq 1 30); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 1; done
+        pg_isready -q -h "$PGHOST" -p "$PGPORT" || die "PostgreSQL does not answer on $PGHOST:$PGPORT"
+    fi
+    if ! psql -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+        say "creating PostgreSQL role $PGUSER"
+        su postgres -c "createuser -s $PGUSER" >/dev/null 2>&1 ||
+            die "PostgreSQL role $PGUSER is missing and cannot be created"
+    fi
+}
+
+prepare() {
+    find_odoo
+    ensure_debs
+    ensure_venv
+    ensure_pg
+}
+
+free_port() {
+    python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
+}
+
+odoo_bin() {
+    python "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --db_host="$PGHOST" --db_port="$PGPORT" \
+        --db_user="$PGUSER" "$@"
+}
+
+# Results --------------------------------------------------------------------
+PASSED=0
+FAILED=0
+FAILURES=()
+record() { # record NAME PASSED FAILED
+    PASSED=$((PASSED + $2))
+    FAILED=$((FAILED + $3))
+    [ "$3" -eq 0 ] || FAILURES+=("$1")
+    say "$1: $2 passed, $3 failed"
+}
+
+# 4. Static checks -----------------------------------------------------------
+static_checks() {
+    local step
+    for step in "ruff-lint:ruff check addons tests" \
+        "ruff-format:ruff format --check addons tests" \
+        "pylint-odoo:pylint --rcfile=.pylintrc-mandatory addons/sales_plus"; do
+        local name=${step%%:*} cmd=${step#*:}
+        if (cd "$ROOT" && $cmd) >"$LOG_DIR/$name.log" 2>&1; then
+            record "$name" 1 0
+        else
+            cat "$LOG_DIR/$name.log" >&2
+            record "$name" 0 1
+        fi
+    done
+}
+
+# 5. Odoo tests --------------------------------------------------------------
+# Fails on failing tests, on ERROR/CRITICAL log lines, and on any WARNING
+# logged by sales_plus itself.
+check_odoo_log() { # check_odoo_log NAME LOG EXPECT_TESTS
+    local name=$1 log=$2 expect_tests=$3 result ran failed errors bad
+    # ERROR/CRITICAL from anyone; WARNING from sales_plus or about it (e.g. "Module
+    # sales_plus demo data failed to install")
+    bad=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |^[0-9-]+ [0-9:,]+ [0-9]+ WARNING \S+ (odoo\.addons\.sales_plus|\S+: .*sales_plus)' "$log" || true)
+    if [ "$expect_tests" = 1 ]; then
+        result=$(grep -Eo '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$log" | tail -n1 || true)
+        if [ -z "$result" ]; then
+            tail -n 50 "$log" >&2
+            record "$name (no test report)" 0 1
+            return
+        fi
+        read -r failed errors ran < <(echo "$result" | sed -E 's/^([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')
+        if [ "$ran" -eq 0 ]; then
+            record "$name (ran no test)" 0 1
+            return
+        fi
+        local bad_count=$((failed + errors))
+        if [ -n "$bad" ] && [ "$bad_count" -eq 0 ]; then
+            echo "$bad" >&2
+            record "$name (error/warning lines in the log)" $((ran - 1)) 1
+        else
+            [ -z "$bad" ] || echo "$bad" >&2
+            record "$name" $((ran > bad_count ? ran - bad_count : 0)) "$bad_count"
+        fi
+    else
+        if [ -n "$bad" ]; then
+            echo "$bad" >&2
+            record "$name" 0 1
+        else
+            record "$name" 1 0
+        fi
+    fi
+}
+
+DATABASES=()
+drop_databases() {
+    local db
+    for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done
+}
+
+odoo_tests() {
+    local stamp db_demo db_nodemo
+    stamp="$(date +%Y%m%d%H%M%S)_$$"
+    db_demo="sales_plus_test_demo_$stamp"
+    db_nodemo="sales_plus_test_nodemo_$stamp"
+    DATABASES+=("$db_demo" "$db_nodemo")
+
+    say "installing sales_plus with demo data and running its tests ($db_demo)"
+    odoo_bin -d "$db_demo" -i sales_plus --with-demo --test-enable --test-tags /sales_plus \
+        --stop-after-init --http-port "$(free_port)" --http-interface 127.0.0.1 --workers 0 \
+        --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/odoo-demo.log" || true
+    check_odoo_log "odoo tests (with demo data)" "$LOG_DIR/odoo-demo.log" 1
+
+    say "upgrading sales_plus on the demo database"
+    odoo_bin -d "$db_demo" -u sales_plus --stop-after-init --http-port "$(free_port)" \
+        --http-interface 127.0.0.1 --workers 0 --max-cron-threads 0 --log-level info \
+        --logfile "$LOG_DIR/odoo-upgrade.log" || true
+    check_odoo_log "module upgrade" "$LOG_DIR/odoo-upgrade.log" 0
+
+    say "installing sales_plus without demo data and running its tests ($db_nodemo)"
+    odoo_bin -d "$db_nodemo" -i sales_plus --test-enable --test-tags /sales_plus \
+        --stop-after-init --http-port "$(free_port)" --http-interface 127.0.0.1 --workers 0 \
+        --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/odoo-nodemo.log" || true
+    check_odoo_log "odoo tests (without demo data)" "$LOG_DIR/odoo-nodemo.log" 1
+    check_pot "$db_nodemo"
+}
+
+# 6. Project pytest suite ----------------------------------------------------
+pytest_suite() {
+    local out rc=0 passed failed
+    out="$LOG_DIR/pytest.log"
+    (cd "$ROOT" && ODOO_PATH="$ODOO_PATH" ADDONS_PATH="$ADDONS_PATH" python -m pytest -q -p no:cacheprovider tests) >"$out" 2>&1 || rc=$?
+    passed=$(grep -Eo '[0-9]+ passed' "$out" | tail -n1 | cut -d' ' -f1 || true)
+    failed=$( (grep -Eo '[0-9]+ (failed|errors?)' "$out" || true) | awk '{s+=$1} END {print s+0}')
+    passed=${passed:-0}
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+    [ "$rc" -eq 0 ] || cat "$out" >&2
+    record "pytest" "$passed" "$failed"
+}
+
+cmd_test() {
+    local start=$SECONDS
+    prepare
+    say "logs in $LOG_DIR"
+    trap drop_databases EXIT
+    static_checks
+    odoo_tests
+    pytest_suite
+    say "wall time $((SECONDS - start)) s"
+    [ ${#FAILURES[@]} -eq 0 ] || say "failed: ${FAILURES[*]}"
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
+
+cmd_demo() {
+    prepare
+    local db=${DEMO_DB:-sales_plus_demo} port=${DEMO_PORT:-8069}
+    if ! psql -d "$db" -Atc "select 1 from ir_module_module where name='sales_plus' and state='installed'" 2>/dev/null | grep -q 1; then
+        say "creating demo database $db (about two minutes)"
+        dropdb --if-exists "$db"
+        odoo_bin -d "$db" -i sales_plus --with-demo --stop-after-init --workers 0 --max-cron-threads 0 \
+            --http-port "$port" --log-level warn
+    fi
+    cat <<MSG
+Sales Plus demo: http://127.0.0.1:$port/odoo?db=$db
+  administrator:  admin / admin
+  team leader:    wfang / wfang
+  salesperson:    lwei / lwei
+Stop with Ctrl-C.
+MSG
+    exec python "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --db_host="$PGHOST" --db_port="$PGPORT" \
+        --db_user="$PGUSER" -d "$db" --db-filter "^$db\$" --http-interface 127.0.0.1 --http-port "$port" \
+        --workers 0
+}
+
+# Translations: the .pot is generated from the code by Odoo's own exporter, from a
+# database without demo data.
+export_pot() { # export_pot DB OUTPUT
+    # the i18n command takes its connection and addons path from a config file only
+    local conf="$LOG_DIR/odoo-i18n.conf"
+    printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\n' \
+        "$ADDONS_PATH" "$PGHOST" "$PGPORT" "$PGUSER" >"$conf"
+    python "$ODOO_PATH/odoo-bin" i18n export -c "$conf" -d "$1" -l pot -o "$2" sales_plus >"$LOG_DIR/pot.log" 2>&1
+}
+
+pot_terms() { # the msgids of a .pot, sorted, without its header
+    python - "$1" <<'PY'
+import sys, polib
+for e in sorted(polib.pofile(sys.argv[1]), key=lambda e: (e.msgctxt or "", e.msgid)):
+    print(repr((e.msgctxt, e.msgid)))
+PY
+}
+
+check_pot() { # check_pot DB: the committed .pot holds exactly the code's terms
+    local fresh="$LOG_DIR/sales_plus.pot"
+    if ! export_pot "$1" "$fresh"; then
+        cat "$LOG_DIR/pot.log" >&2
+        record "i18n: .pot export" 0 1
+        return
+    fi
+    if diff <(pot_terms "$fresh") <(pot_terms "$ROOT/addons/sales_plus/i18n/sales_plus.pot") >"$LOG_DIR/pot.diff"; then
+        record "i18n: .pot up to date" 1 0
+    else
+        say "addons/sales_plus/i18n/sales_plus.pot is stale (< code, > file); run: make pot"
+        head -n 40 "$LOG_DIR/pot.diff" >&2
+        record "i18n: .pot up to date" 0 1
+    fi
+}
+
+cmd_pot() {
+    prepare
+    local db="sales_plus_pot_$$"
+    DATABASES+=("$db")
+    trap drop_databases EXIT
+    odoo_bin -d "$db" -i sales_plus --stop-after-init --workers 0 --max-cron-threads 0 --log-level warn \
+        --http-port "$(free_port)" --http-interface 127.0.0.1
+    export_pot "$db" "$ROOT/addons/sales_plus/i18n/sales_plus.pot" || { cat "$LOG_DIR/pot.log" >&2; exit 1; }
+    python "$ROOT/tests/i18n_tool.py" merge
+}
+
+# Benchmarks: tests/bench_NAME.py creates its own database, prints its figures
+# and drops it. Never part of `test`.
+cmd_bench() {
+    local name=${1:?usage: harness.sh bench NAME (tests/bench_NAME.py)}
+    [ -f "$ROOT/tests/bench_$name.py" ] || die "no benchmark tests/bench_$name.py"
+    prepare
+    shift
+    ODOO_PATH="$ODOO_PATH" ADDONS_PATH="$ADDONS_PATH" python "$ROOT/tests/bench_$name.py" "$@"
+}
+
+cmd_env() {
+    prepare
+    echo "$VENV"
+}
+
+case "${1:-test}" in
+test) cmd_test ;;
+demo) cmd_demo ;;
+env) cmd_env ;;
+pot) cmd_pot ;;
+bench) shift; cmd_bench "$@" ;;
+*) die "usage: $0 test|demo|env|pot|bench NAME" ;;
+esac
