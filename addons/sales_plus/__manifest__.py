@@ -26,6 +26,7 @@
         # security
         "security/sales_plus_groups.xml",
         "security/ir.model.access.csv",
+        "security/ir_rules.xml",
         # data
         "data/mail_activity_type_data.xml",
         # views
