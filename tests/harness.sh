@@ -262,7 +262,7 @@ cmd_demo() {
         say "creating demo database $db (about two minutes)"
         dropdb --if-exists "$db"
         odoo_bin -d "$db" -i sales_plus --with-demo --stop-after-init --workers 0 --max-cron-threads 0 \
-            --http-port "$port" --log-level warn
+            --http-port "$port" --http-interface 127.0.0.1 --log-level warn
     fi
     cat <<MSG
 Sales Plus demo: http://127.0.0.1:$port/odoo?db=$db
@@ -273,7 +273,7 @@ Stop with Ctrl-C.
 MSG
     exec python "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --db_host="$PGHOST" --db_port="$PGPORT" \
         --db_user="$PGUSER" -d "$db" --db-filter "^$db\$" --http-interface 127.0.0.1 --http-port "$port" \
-        --workers 0
+        --workers 0 --max-cron-threads 1
 }
 
 # Translations: the .pot is generated from the code by Odoo's own exporter, from a
