@@ -261,8 +261,8 @@ cmd_demo() {
     if ! psql -d "$db" -Atc "select 1 from ir_module_module where name='sales_plus' and state='installed'" 2>/dev/null | grep -q 1; then
         say "creating demo database $db (about two minutes)"
         dropdb --if-exists "$db"
-        odoo_bin -d "$db" -i sales_plus --with-demo --stop-after-init --workers 0 --max-cron-threads 0 \
-            --http-port "$port" --http-interface 127.0.0.1 --log-level warn
+        odoo_bin -d "$db" -i sales_plus --with-demo --load-language=zh_CN,zh_TW --stop-after-init \
+            --workers 0 --max-cron-threads 0 --http-port "$port" --http-interface 127.0.0.1 --log-level warn
     fi
     cat <<MSG
 Sales Plus demo: http://127.0.0.1:$port/odoo?db=$db

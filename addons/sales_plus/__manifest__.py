@@ -36,6 +36,7 @@
     ],
     "demo": [
         "demo/sales_plus_demo.xml",
+        "demo/sales_plus_l10n_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

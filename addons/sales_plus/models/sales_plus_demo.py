@@ -40,6 +40,22 @@ _DEMO_CUSTOMERS = [
     ("Palo Alto Ventures", "base.us", "base.state_us_5", "Palo Alto"),
 ]
 
+# Customers of the Shanghai company: (name, state xml id, city)
+_DEMO_CN_CUSTOMERS = [
+    ("北京华夏科技有限公司", "base.state_cn_BJ", "北京"),
+    ("广州珠江家具有限公司", "base.state_cn_GD", "广州"),
+    ("深圳前海数码有限公司", "base.state_cn_GD", "深圳"),
+    ("杭州西湖文创有限公司", "base.state_cn_ZJ", "杭州"),
+    ("宁波港通物流有限公司", "base.state_cn_ZJ", "宁波"),
+    ("南京紫金办公设备有限公司", "base.state_cn_JS", "南京"),
+    ("苏州园林酒店管理有限公司", "base.state_cn_JS", "苏州"),
+    ("成都天府软件园有限公司", "base.state_cn_SC", "成都"),
+    ("上海浦江金融服务有限公司", "base.state_cn_SH", "上海"),
+    ("上海静安设计事务所", "base.state_cn_SH", "上海"),
+    ("武汉长江光电有限公司", "base.state_cn_HB", "武汉"),
+    ("重庆山城商贸有限公司", "base.state_cn_CQ", "重庆"),
+]
+
 _DEMO_PRODUCTS = [
     "sales_plus.product_desk_demo",
     "sales_plus.product_chair_demo",
@@ -68,7 +84,64 @@ class SalesPlusDemo(models.AbstractModel):
         products = self.env["product.product"].browse([ref(x).id for x in _DEMO_PRODUCTS])
         warehouses = self._demo_warehouses(company)
         self._create_demo_stock(products, warehouses)
-        self._create_demo_orders(rng, company, customers, products, warehouses)
+        teams = ref("sales_plus.crm_team_east_demo") | ref("sales_plus.crm_team_south_west_demo")
+        pricelist = ref("sales_plus.product_pricelist_cny_demo")
+        self._create_demo_orders(rng, company, customers, products, warehouses, teams, pricelist)
+
+    @api.model
+    def _generate_l10n(self):
+        """The Shanghai company: Chinese customers with two years of orders in CNY,
+        stock in its warehouse; demo users speak Chinese when it is loaded."""
+        rng = random.Random(86)
+        ref = self.env.ref
+        company = ref("sales_plus.res_company_shanghai_demo")
+        salespeople = [
+            ref("sales_plus.res_users_salesperson_east_demo"),
+            ref("sales_plus.res_users_team_leader_demo"),
+        ]
+        zh_cn = self._lang_active("zh_CN")
+        customers = self.env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "country_id": ref("base.cn").id,
+                    "state_id": ref(state).id,
+                    "city": city,
+                    "lang": "zh_CN" if zh_cn else False,
+                    "user_id": salespeople[index % 2].id,
+                    "company_id": company.id,
+                    "child_ids": [Command.create({"name": f"{name} 采购部", "type": "contact"})],
+                }
+                for index, (name, state, city) in enumerate(_DEMO_CN_CUSTOMERS)
+            ]
+        )
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {
+                    "xml_id": f"sales_plus.res_partner_cn_customer_{index:02d}_demo",
+                    "record": customer,
+                    "noupdate": True,
+                }
+                for index, customer in enumerate(customers)
+            ]
+        )
+        products = self.env["product.product"].browse([ref(x).id for x in _DEMO_PRODUCTS])
+        company_env = self.with_company(company)
+        warehouses = company_env._demo_warehouses(company)
+        company_env._create_demo_stock(products, warehouses)
+        teams = ref("sales_plus.crm_team_shanghai_demo")
+        company_env._create_demo_orders(rng, company, customers, products, warehouses, teams)
+        for xmlid, lang in (
+            ("sales_plus.res_users_salesperson_east_demo", "zh_CN"),
+            ("sales_plus.res_users_team_leader_demo", "zh_CN"),
+            ("sales_plus.res_users_salesperson_south_demo", "zh_TW"),
+        ):
+            if self._lang_active(lang):
+                ref(xmlid).lang = lang
+
+    def _lang_active(self, code):
+        return bool(self.env["res.lang"].search_count([("code", "=", code), ("active", "=", True)]))
 
     def _create_demo_customers(self, rng, company):
         ref = self.env.ref
@@ -134,11 +207,11 @@ class SalesPlusDemo(models.AbstractModel):
                     }
                 ).action_apply_inventory()
 
-    def _create_demo_orders(self, rng, company, customers, products, warehouses):
-        cny_pricelist = self.env.ref("sales_plus.product_pricelist_cny_demo")
-        teams = self.env.ref("sales_plus.crm_team_east_demo") | self.env.ref(
-            "sales_plus.crm_team_south_west_demo"
-        )
+    def _create_demo_orders(
+        self, rng, company, customers, products, warehouses, teams, foreign_pricelist=None
+    ):
+        """Confirmed orders over two years; customers at odd positions of China and
+        Taiwan buy through ``foreign_pricelist`` when given."""
         now = fields.Datetime.now()
         order_vals, order_dates = [], []
         for index, customer in enumerate(customers):
@@ -158,7 +231,9 @@ class SalesPlusDemo(models.AbstractModel):
                         "user_id": customer.user_id.id,
                         "team_id": teams.filtered(lambda t, u=customer.user_id: u in t.member_ids)[:1].id,
                         "company_id": company.id,
-                        "pricelist_id": cny_pricelist.id if chinese and index % 2 else False,
+                        "pricelist_id": foreign_pricelist.id
+                        if foreign_pricelist and chinese and index % 2
+                        else False,
                         "warehouse_id": warehouses[index % len(warehouses)].id,
                         "order_line": [
                             Command.create(

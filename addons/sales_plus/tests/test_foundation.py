@@ -155,6 +155,14 @@ class TestFoundation(SalesPlusCommon):
         product = self.env.ref("sales_plus.product_desk_demo")
         stocked = [w for w in warehouses if product.with_context(warehouse_id=w.id).qty_available > 0]
         self.assertGreaterEqual(len(stocked), 2)
+        # the Shanghai company works in CNY with Chinese customers in several provinces
+        shanghai = self.env.ref("sales_plus.res_company_shanghai_demo")
+        self.assertEqual(shanghai.currency_id, self.env.ref("base.CNY"))
+        cn_orders = self.env["sale.order"].search([("company_id", "=", shanghai.id), ("state", "=", "sale")])
+        self.assertGreaterEqual(len(cn_orders.partner_id), 10)
+        self.assertEqual(cn_orders.currency_id, shanghai.currency_id)
+        self.assertGreaterEqual(len(cn_orders.partner_id.state_id), 5)
+        self.assertTrue(all("\u4e00" <= name[0] <= "\u9fff" for name in cn_orders.partner_id.mapped("name")))
 
     # ------------------------------------------------------------
     # Visibility scope shared by record rules and raw SQL
