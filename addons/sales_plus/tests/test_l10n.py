@@ -1,0 +1,37 @@
+from odoo.tests import tagged
+
+from .common import SalesPlusCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLocalisation(SalesPlusCommon):
+    """Simplified and Traditional Chinese, each from its own file (no zh.po)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for code in ("zh_CN", "zh_TW"):
+            cls.env["res.lang"]._activate_lang(code)
+        cls.env["ir.module.module"]._load_module_terms(["sales_plus"], ["zh_CN", "zh_TW"])
+
+    def _in(self, lang, record):
+        return record.with_context(lang=lang)
+
+    def test_menus_in_both_scripts(self):
+        menu = self.env.ref("sales_plus.res_partner_menu_my_customers")
+        self.assertEqual(self._in("zh_CN", menu).name, "我的客户")
+        self.assertEqual(self._in("zh_TW", menu).name, "我的客戶")
+        self.assertEqual(self._in("en_US", menu).name, "My Customers")
+
+    def test_groups_in_both_scripts(self):
+        leader = self.env.ref("sales_plus.group_sales_plus_team_leader")
+        self.assertEqual(self._in("zh_CN", leader).name, "团队主管")
+        self.assertEqual(self._in("zh_TW", leader).name, "團隊主管")
+
+    def test_user_in_zh_tw_sees_traditional_labels(self):
+        # the web client sends the user's language in the context of every call
+        user = self.sp_users["user"]
+        user.lang = "zh_TW"
+        company = self.env["res.company"].with_user(user).with_context(lang=user.lang)
+        fields = company.fields_get(["sales_plus_fallback_user_id"])
+        self.assertEqual(fields["sales_plus_fallback_user_id"]["string"], "Sales Plus 備用負責人")
