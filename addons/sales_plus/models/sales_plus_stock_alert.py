@@ -300,7 +300,8 @@ class SalesPlusStockAlert(models.Model):
                    -- a delivery, or a step of one (pick, pack: moves bound for the customer)
                    AND EXISTS (SELECT 1
                                  FROM stock_move m
-                                 JOIN stock_location fl ON fl.id = COALESCE(m.location_final_id, m.location_dest_id)
+                                 JOIN stock_location fl
+                                   ON fl.id = COALESCE(m.location_final_id, m.location_dest_id)
                                 WHERE m.picking_id = p.id AND fl.usage = 'customer')
                    AND so.state = 'sale' AND %(orders)s
                    AND (COALESCE(so.commitment_date, p.date_deadline, p.scheduled_date)::date < %(today)s
