@@ -29,14 +29,17 @@
         "security/ir_rules.xml",
         # data
         "data/mail_activity_type_data.xml",
+        "data/stock_alert_data.xml",
         # views
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/sales_plus_stock_alert_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/sales_plus_demo.xml",
         "demo/sales_plus_l10n_demo.xml",
+        "demo/stock_alert_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

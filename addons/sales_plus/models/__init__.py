@@ -2,3 +2,10 @@ from . import res_company
 from . import res_config_settings
 from . import res_users
 from . import sales_plus_demo
+from . import sale_order
+from . import sale_order_line
+from . import sales_plus_stock_alert
+from . import stock_warehouse
+from . import stock_picking
+from . import product_template
+from . import sales_plus_stock_alert_demo

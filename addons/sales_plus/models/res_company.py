@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -15,6 +16,33 @@ class ResCompany(models.Model):
         help="Receives the Sales Plus activities and notices of customers and "
         "documents that have no salesperson or responsible.",
     )
+    sales_plus_stock_alert_block_confirm = fields.Boolean(
+        string="Block Short Confirmations",
+        help="Refuse to confirm an order that asks to deliver all products at once "
+        "when a line is short of stock.",
+    )
+    sales_plus_stock_alert_demand_days = fields.Integer(
+        string="Demand Period (Days)",
+        default=30,
+        help="Days of past deliveries used to estimate the average daily demand of "
+        "products without a reordering rule.",
+    )
+    sales_plus_stock_alert_lead_days = fields.Integer(
+        string="Default Replenishment Lead Time (Days)",
+        default=7,
+        help="Lead time used for the safety stock of products without a vendor delay.",
+    )
+    sales_plus_stock_alert_safety_factor = fields.Float(
+        string="Safety Stock Factor",
+        default=1.5,
+        help="Safety stock = average daily demand x lead time x this factor, for "
+        "products without a reordering rule.",
+    )
+    sales_plus_stock_alert_expiry_days = fields.Integer(
+        string="Quotation Expiry Warning (Days)",
+        default=3,
+        help="Warn the salesperson this many days before a quotation whose stock is available expires.",
+    )
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -26,3 +54,34 @@ class ResCompany(models.Model):
         if user and user.active:
             return user
         return self.sales_plus_fallback_user_id
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains(
+        "sales_plus_stock_alert_demand_days",
+        "sales_plus_stock_alert_lead_days",
+        "sales_plus_stock_alert_safety_factor",
+        "sales_plus_stock_alert_expiry_days",
+    )
+    def _check_sales_plus_stock_alert_settings(self):
+        for company in self:
+            if company.sales_plus_stock_alert_demand_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The demand period of %(company)s must be at least one day.",
+                        company=company.display_name,
+                    )
+                )
+            if (
+                company.sales_plus_stock_alert_lead_days < 0
+                or company.sales_plus_stock_alert_safety_factor < 0
+                or company.sales_plus_stock_alert_expiry_days < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The lead time, safety factor and expiry warning of %(company)s cannot be negative.",
+                        company=company.display_name,
+                    )
+                )

@@ -51,6 +51,7 @@ class TestFoundation(SalesPlusCommon):
 
     def test_each_group_sees_exactly_its_menus(self):
         user_menus = {"sales_plus.sales_plus_menu_root", "sales_plus.res_partner_menu_my_customers"}
+        user_menus |= {"sales_plus.sales_plus_stock_alert_menu"}
         config_menus = {"sales_plus.sales_plus_menu_config", "sales_plus.res_config_settings_menu"}
         expected = {
             self.plain_salesman: set(),

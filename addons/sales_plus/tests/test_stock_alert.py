@@ -1,0 +1,489 @@
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import SalesPlusCommon
+
+NOW = datetime(2026, 3, 10, 9, 0, 0)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestStockAlert(SalesPlusCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.warehouse2 = cls.env["stock.warehouse"].create(
+            {"name": "Alert Second Warehouse", "code": "AW2", "company_id": cls.company.id}
+        )
+        cls.uom_unit = cls.env.ref("uom.product_uom_unit")
+        cls.uom_dozen = cls.env.ref("uom.product_uom_dozen")
+        cls.widget = cls.env["product.product"].create(
+            {"name": "Alert Widget", "type": "consu", "is_storable": True, "uom_id": cls.uom_unit.id}
+        )
+        cls.gadget = cls.env["product.product"].create(
+            {"name": "Alert Gadget", "type": "consu", "is_storable": True, "uom_id": cls.uom_unit.id}
+        )
+        cls.consumable = cls.env["product.product"].create({"name": "Alert Paper", "type": "consu"})
+        cls.service = cls.env["product.product"].create({"name": "Alert Installation", "type": "service"})
+        cls.salesperson = cls.sp_users["user"]
+        cls.other_salesperson = new_test_user(
+            cls.env,
+            login="sales_plus_alert_other",
+            groups="base.group_user,sales_plus.group_sales_plus_user",
+            name="Other Salesperson",
+        )
+        cls.leader = cls.sp_users["team_leader"]
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Alert Team",
+                "user_id": cls.leader.id,
+                "member_ids": [Command.set([cls.leader.id, cls.salesperson.id])],
+            }
+        )
+        cls.fallback = cls.sp_users["manager"]
+        cls.company.sales_plus_fallback_user_id = cls.fallback
+        cls.warehouse_user = new_test_user(
+            cls.env, login="sales_plus_alert_stock", groups="base.group_user,stock.group_stock_user"
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Alert Customer", "user_id": cls.salesperson.id}
+        )
+        cls.Alert = cls.env["sales_plus.stock.alert"]
+        cls._set_stock(cls.widget, cls.warehouse, 10)
+
+    # ------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------
+
+    @classmethod
+    def _set_stock(cls, product, warehouse, qty):
+        cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, qty)
+
+    def _incoming(self, product, qty, date, warehouse=None):
+        warehouse = warehouse or self.warehouse
+        move = self.env["stock.move"].create(
+            {
+                "product_id": product.id,
+                "product_uom_qty": qty,
+                "product_uom": product.uom_id.id,
+                "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": warehouse.lot_stock_id.id,
+                "date": date,
+            }
+        )
+        move._action_confirm()
+        move.date = date
+        return move
+
+    def _order(self, lines, warehouse=None, user=None, **values):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": (user or self.salesperson).id,
+                "team_id": self.team.id,
+                "warehouse_id": (warehouse or self.warehouse).id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": qty, **extra})
+                    for product, qty, *rest in lines
+                    for extra in [rest[0] if rest else {}]
+                ],
+                **values,
+            }
+        )
+
+    def _alerts(self, **domain):
+        return self.Alert.search([(key, "=", value) for key, value in domain.items()])
+
+    def _deliver(self, picking, qty):
+        picking.move_ids.quantity = qty
+        picking.move_ids.picked = True
+        picking._action_done()
+
+    # ------------------------------------------------------------
+    # figures at quotation time
+    # ------------------------------------------------------------
+
+    def test_quotation_figures_and_shortage(self):
+        order = self._order([(self.widget, 15)])
+        line = order.order_line
+        self.assertEqual(line.stock_alert_on_hand_qty, 10)
+        self.assertEqual(line.stock_alert_free_qty, 10)
+        self.assertEqual(line.stock_alert_shortage_qty, 5)
+        self.assertTrue(line.stock_alert_shortage)
+        self.assertTrue(order.stock_alert_at_risk)
+        at_risk = self.env["sale.order"].search(
+            [("stock_alert_at_risk", "=", True), ("state", "in", ("draft", "sent"))]
+        )
+        self.assertIn(order, at_risk)
+        # stock incoming after the promised date does not help, before it does
+        self._incoming(self.widget, 8, NOW + timedelta(days=5))
+        line._stock_alert_refresh()
+        self.assertEqual(line.stock_alert_incoming_qty, 0)
+        self.assertEqual(line.stock_alert_incoming_date, NOW + timedelta(days=5))
+        order.commitment_date = NOW + timedelta(days=7)
+        self.assertEqual(line.stock_alert_incoming_qty, 8)
+        self.assertEqual(line.stock_alert_company_incoming_qty, 8)
+        self.assertFalse(line.stock_alert_shortage)
+        self.assertFalse(order.stock_alert_at_risk)
+        # changing the line refreshes it
+        line.product_uom_qty = 30
+        self.assertEqual(line.stock_alert_shortage_qty, 12)
+        self.assertTrue(order.stock_alert_at_risk)
+        # a quotation raises no shortage alert, only the confirmation does
+        self.Alert._stock_alert_scan()
+        self.assertFalse(self._alerts(order_id=order.id, alert_type="shortage"))
+
+    def test_services_and_non_storable_goods(self):
+        order = self._order([(self.service, 5), (self.consumable, 500)])
+        self.assertFalse(order.order_line.filtered("stock_alert_promised_date"))
+        self.assertFalse(order.stock_alert_at_risk)
+        order.action_confirm()
+        self.Alert._stock_alert_scan()
+        self.assertFalse(self._alerts(order_id=order.id))
+
+    def test_uom_dozens(self):
+        order = self._order([(self.widget, 2, {"product_uom_id": self.uom_dozen.id})])
+        line = order.order_line
+        # 10 units are 0.83 dozen
+        self.assertAlmostEqual(line.stock_alert_on_hand_qty, 0.83, places=2)
+        self.assertAlmostEqual(line.stock_alert_shortage_qty, 1.17, places=2)
+        self._set_stock(self.widget, self.warehouse, 20)
+        line._stock_alert_refresh()
+        self.assertEqual(line.stock_alert_on_hand_qty, 2.5)
+        self.assertFalse(line.stock_alert_shortage)
+        order.action_confirm()
+        self.assertEqual(line.stock_alert_line_reserved_qty, 2)
+        self.assertEqual(line.stock_alert_reserved_qty, 2)
+
+    def test_negative_stock(self):
+        self._set_stock(self.gadget, self.warehouse, -5)
+        line = self._order([(self.gadget, 3)]).order_line
+        self.assertEqual(line.stock_alert_on_hand_qty, -5)
+        self.assertEqual(line.stock_alert_free_qty, -5)
+        self.assertEqual(line.stock_alert_shortage_qty, 3)
+
+    def test_two_warehouses(self):
+        self._set_stock(self.gadget, self.warehouse2, 7)
+        line = self._order([(self.gadget, 4)]).order_line
+        self.assertEqual(line.stock_alert_on_hand_qty, 0)
+        self.assertEqual(line.stock_alert_company_on_hand_qty, 7)
+        self.assertEqual(line.stock_alert_company_free_qty, 7)
+        self.assertTrue(line.stock_alert_shortage)
+        other = self._order([(self.gadget, 4)], warehouse=self.warehouse2).order_line
+        self.assertFalse(other.stock_alert_shortage)
+
+    def test_multi_step_delivery_reserved_not_zero(self):
+        self.warehouse.delivery_steps = "pick_pack_ship"
+        order = self._order([(self.widget, 4)])
+        order.action_confirm()
+        line = order.order_line
+        # Odoo 19 creates the pick step; pack and ship are pushed when it is done
+        self.assertEqual(order.picking_ids.picking_type_id, self.warehouse.pick_type_id)
+        self.assertEqual(line.stock_alert_line_reserved_qty, 4)
+        self.assertEqual(line.stock_alert_reserved_qty, 4)
+        self.assertFalse(line.stock_alert_shortage)
+        quote_line = self._order([(self.widget, 8)]).order_line
+        self.assertEqual(quote_line.stock_alert_reserved_qty, 4)
+        self.assertEqual(quote_line.stock_alert_free_qty, 6)
+        self.assertEqual(quote_line.stock_alert_shortage_qty, 2)
+        # after picking, the goods sit in the output zone, still reserved once
+        self._deliver(order.picking_ids, 4)
+        self.assertEqual(len(order.picking_ids), 2)
+        self.Alert._stock_alert_scan()
+        self.assertEqual(line.stock_alert_line_reserved_qty, 4)
+        self.assertEqual(quote_line.stock_alert_on_hand_qty, 10)
+        self.assertEqual(quote_line.stock_alert_reserved_qty, 4)
+        # the pack step, not yet a delivery order, is late all the same
+        with freeze_time(NOW + timedelta(days=3)):
+            self.Alert._stock_alert_scan()
+        late = self._alerts(order_id=order.id, alert_type="late_shipment")
+        self.assertEqual(late.picking_id, order.picking_ids.filtered(lambda p: p.state != "done"))
+
+    # ------------------------------------------------------------
+    # confirmation
+    # ------------------------------------------------------------
+
+    def test_confirmation_shortage_alert_and_cancel(self):
+        receipt = self._incoming(self.widget, 20, NOW + timedelta(days=12))
+        order = self._order([(self.widget, 15)])
+        order.action_confirm()
+        line = order.order_line
+        self.assertEqual(line.stock_alert_line_reserved_qty, 10)
+        self.assertEqual(line.stock_alert_shortage_qty, 5)
+        alert = self._alerts(order_id=order.id, alert_type="shortage")
+        self.assertEqual(len(alert), 1)
+        self.assertEqual(alert.quantity, 5)
+        self.assertEqual(alert.severity, "medium")
+        self.assertEqual(alert.expected_date, receipt.date)
+        self.assertEqual(alert.user_id, self.salesperson)
+        self.assertEqual(alert.activity_ids.user_id, self.salesperson)
+        self.assertEqual(order.stock_alert_count, 1)
+        # a second scan writes nothing
+        self.Alert._stock_alert_scan()
+        self.assertEqual(self.Alert._stock_alert_scan(), {"created": 0, "updated": 0, "resolved": 0})
+        self.assertEqual(len(self._alerts(order_id=order.id, alert_type="shortage")), 1)
+        # cancelled: the alert resolves and its activity closes
+        order._action_cancel()
+        self.assertEqual(alert.state, "resolved")
+        self.assertFalse(alert.activity_ids)
+        self.assertFalse(line.stock_alert_promised_date)
+        self.assertFalse(order.stock_alert_at_risk)
+
+    def test_shortage_resolves_when_stock_arrives(self):
+        order = self._order([(self.gadget, 6)])
+        order.action_confirm()
+        alert = self._alerts(order_id=order.id, alert_type="shortage")
+        self.assertEqual(alert.severity, "high")
+        self.assertFalse(alert.expected_date)
+        self._set_stock(self.gadget, self.warehouse, 4)
+        self.Alert._stock_alert_scan()
+        self.assertEqual(alert.quantity, 2)
+        self._set_stock(self.gadget, self.warehouse, 2)
+        self.Alert._stock_alert_scan()
+        self.assertEqual(alert.state, "resolved")
+
+    def test_partial_delivery_and_backorder(self):
+        order = self._order([(self.widget, 15)], commitment_date=NOW - timedelta(days=2))
+        order.action_confirm()
+        shortage = self._alerts(order_id=order.id, alert_type="shortage")
+        late = self._alerts(order_id=order.id, alert_type="late_shipment")
+        self.assertEqual(late.severity, "high")
+        picking = order.picking_ids
+        self._deliver(picking, 10)
+        backorder = order.picking_ids - picking
+        self.assertTrue(backorder)
+        self.Alert._stock_alert_scan()
+        self.assertEqual(order.order_line.qty_delivered, 10)
+        # the line still misses 5: the same alert stays open
+        self.assertEqual(shortage.state, "open")
+        self.assertEqual(shortage.quantity, 5)
+        # the delivered transfer's alert resolves, its backorder gets its own
+        self.assertEqual(late.state, "resolved")
+        backorder_alert = self._alerts(picking_id=backorder.id, alert_type="late_shipment", state="open")
+        self.assertEqual(len(backorder_alert), 1)
+        self._set_stock(self.widget, self.warehouse, 5)
+        backorder.action_assign()
+        self._deliver(backorder, 5)
+        self.Alert._stock_alert_scan()
+        self.assertEqual(shortage.state, "resolved")
+        self.assertEqual(backorder_alert.state, "resolved")
+        self.assertFalse(order.order_line.stock_alert_promised_date)
+
+    def test_late_shipment_routing(self):
+        self.warehouse.sales_plus_alert_user_id = self.warehouse_user
+        order = self._order([(self.widget, 2)])
+        order.action_confirm()
+        self.assertFalse(self._alerts(order_id=order.id))
+        with freeze_time(NOW + timedelta(days=3)):
+            self.Alert._stock_alert_scan()
+            late = self._alerts(order_id=order.id, alert_type="late_shipment")
+        self.assertEqual(late.user_id, self.warehouse_user)
+        self.assertEqual(late.salesperson_id, self.salesperson)
+        self.assertIn(self.salesperson.partner_id, late.message_partner_ids)
+        self.assertEqual(late.picking_id, order.picking_ids)
+
+    def test_block_confirmation_when_short(self):
+        self.company.sales_plus_stock_alert_block_confirm = True
+        order = self._order([(self.widget, 15)], picking_policy="one")
+        with self.assertRaisesRegex(UserError, "Alert Widget"):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.picking_ids)
+        # partial deliveries accepted: confirmation goes through
+        order.picking_policy = "direct"
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    # ------------------------------------------------------------
+    # safety stock and expiring quotations
+    # ------------------------------------------------------------
+
+    def test_safety_stock_from_reordering_rule(self):
+        self.env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": self.widget.id,
+                "warehouse_id": self.warehouse.id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "product_min_qty": 25,
+                "product_max_qty": 40,
+                "trigger": "manual",
+            }
+        )
+        self.Alert._stock_alert_scan()
+        alert = self._alerts(product_id=self.widget.id, alert_type="safety_stock")
+        self.assertEqual(alert.safety_qty, 25)
+        self.assertEqual(alert.forecast_qty, 10)
+        self.assertEqual(alert.suggested_qty, 30)
+        # no product responsible: the company's fallback user
+        self.assertEqual(alert.user_id, self.fallback)
+        # stock incoming lifts the forecast above the minimum
+        self._incoming(self.widget, 20, NOW + timedelta(days=1))
+        self.Alert._stock_alert_scan()
+        self.assertEqual(alert.state, "resolved")
+
+    def test_safety_stock_from_demand_and_responsible(self):
+        self.company.write(
+            {
+                "sales_plus_stock_alert_demand_days": 10,
+                "sales_plus_stock_alert_lead_days": 4,
+                "sales_plus_stock_alert_safety_factor": 2.0,
+            }
+        )
+        self.gadget.with_company(self.company).responsible_id = self.warehouse_user
+        self._set_stock(self.gadget, self.warehouse, 30)
+        order = self._order([(self.gadget, 25)])
+        order.action_confirm()
+        self._deliver(order.picking_ids, 25)
+        self.Alert._stock_alert_scan()
+        # 25 delivered over 10 days x 4 days x 2 = 20, forecast 5
+        alert = self._alerts(product_id=self.gadget.id, alert_type="safety_stock")
+        self.assertEqual(alert.safety_qty, 20)
+        self.assertEqual(alert.forecast_qty, 5)
+        self.assertEqual(alert.suggested_qty, 25)
+        self.assertEqual(alert.user_id, self.warehouse_user)
+        # archived product: no safety stock alert
+        self.gadget.action_archive()
+        self.Alert._stock_alert_scan()
+        self.assertEqual(alert.state, "resolved")
+
+    def test_expiring_quotation(self):
+        order = self._order([(self.widget, 2)], validity_date=(NOW + timedelta(days=2)).date())
+        short = self._order([(self.widget, 50)], validity_date=(NOW + timedelta(days=2)).date())
+        later = self._order([(self.widget, 2)], validity_date=(NOW + timedelta(days=20)).date())
+        self.Alert._stock_alert_scan()
+        alert = self._alerts(order_id=order.id, alert_type="reservation_expiring")
+        self.assertEqual(alert.user_id, self.salesperson)
+        self.assertFalse(self._alerts(order_id=short.id, alert_type="reservation_expiring"))
+        self.assertFalse(self._alerts(order_id=later.id))
+        order.action_confirm()
+        self.assertEqual(alert.state, "resolved")
+
+    def test_acknowledge(self):
+        order = self._order([(self.gadget, 3)])
+        order.action_confirm()
+        alert = self._alerts(order_id=order.id).with_user(self.salesperson)
+        alert.action_acknowledge()
+        self.assertEqual(alert.state, "acknowledged")
+        self.assertFalse(alert.activity_ids)
+        # still unresolved: no duplicate on the next scan
+        self.Alert._stock_alert_scan()
+        self.assertEqual(len(self._alerts(order_id=order.id)), 1)
+
+    def test_one_open_alert_per_subject(self):
+        order = self._order([(self.gadget, 3)])
+        order.action_confirm()
+        alert = self._alerts(order_id=order.id)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.Alert.create(
+                {
+                    "alert_type": alert.alert_type,
+                    "subject_key": alert.subject_key,
+                    "company_id": self.company.id,
+                }
+            )
+
+    def test_settings_validation(self):
+        with self.assertRaises(ValidationError):
+            self.company.sales_plus_stock_alert_demand_days = 0
+        with self.assertRaises(ValidationError):
+            self.company.sales_plus_stock_alert_safety_factor = -1
+        self.assertEqual(self.company.sales_plus_stock_alert_demand_days, 30)
+
+    # ------------------------------------------------------------
+    # access and companies
+    # ------------------------------------------------------------
+
+    def test_access_by_role(self):
+        own = self._order([(self.gadget, 3)])
+        other = self._order([(self.gadget, 4)], user=self.other_salesperson, team_id=False)
+        (own | other).action_confirm()
+        own_alert = self._alerts(order_id=own.id)
+        other_alert = self._alerts(order_id=other.id)
+        Alert = self.Alert
+        self.assertEqual(
+            Alert.with_user(self.salesperson).search([("id", "in", (own_alert | other_alert).ids)]), own_alert
+        )
+        self.assertEqual(
+            Alert.with_user(self.leader).search([("id", "in", (own_alert | other_alert).ids)]), own_alert
+        )
+        for user in (self.sp_users["manager"], self.warehouse_user):
+            self.assertEqual(
+                Alert.with_user(user).search([("id", "in", (own_alert | other_alert).ids)]),
+                own_alert | other_alert,
+            )
+        with self.assertRaises(AccessError):
+            other_alert.with_user(self.salesperson).read(["quantity"])
+        with self.assertRaises(AccessError):
+            Alert.with_user(self.plain_salesman).search([])
+        # the salesperson sees the count on the order
+        self.assertEqual(own.with_user(self.salesperson).stock_alert_count, 1)
+
+    def test_two_companies(self):
+        company_b = self.env["res.company"].create({"name": "Alert Company B"})
+        fallback_b = new_test_user(
+            self.env,
+            login="sales_plus_alert_b",
+            groups="base.group_user,sales_plus.group_sales_plus_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        company_b.sales_plus_fallback_user_id = fallback_b
+        warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)], limit=1)
+        self._set_stock(self.gadget, warehouse_b, 50)
+        order_b = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": company_b.id,
+                "user_id": False,
+                "warehouse_id": warehouse_b.id,
+                "order_line": [Command.create({"product_id": self.gadget.id, "product_uom_qty": 60})],
+            }
+        )
+        line_b = order_b.order_line
+        # only company B's warehouses count
+        self.assertEqual(line_b.stock_alert_company_on_hand_qty, 50)
+        self.assertEqual(line_b.stock_alert_shortage_qty, 10)
+        order_b.with_company(company_b).action_confirm()
+        alert_b = self._alerts(order_id=order_b.id)
+        self.assertEqual(alert_b.company_id, company_b)
+        self.assertEqual(alert_b.user_id, fallback_b)
+        self.assertFalse(self.Alert.with_user(self.sp_users["manager"]).search([("id", "=", alert_b.id)]))
+        self.assertEqual(self.Alert.with_user(fallback_b).search([("id", "=", alert_b.id)]), alert_b)
+
+    # ------------------------------------------------------------
+    # queries
+    # ------------------------------------------------------------
+
+    def _scan_queries(self):
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        self.Alert._stock_alert_scan()
+        return self.cr.sql_log_count - start
+
+    def test_scan_query_count_does_not_grow(self):
+        products = self.env["product.product"].create(
+            [{"name": f"Alert Bulk {i}", "type": "consu", "is_storable": True} for i in range(12)]
+        )
+        self._order([(products[0], 2)]).action_confirm()
+        self.Alert._stock_alert_scan()
+        small_steady = self._scan_queries()
+        self._order([(product, 2) for product in products[1:4]]).action_confirm()
+        self.Alert._stock_alert_scan()
+        self.assertEqual(self._scan_queries(), small_steady)
+        # creating alerts: as many queries for 2 new alerts as for 6
+        with freeze_time(NOW + timedelta(days=5)):
+            self.Alert._stock_alert_scan()
+            self._order([(product, 2) for product in products[4:6]], state="sale")
+            small_create = self._scan_queries()
+            self._order([(product, 2) for product in products[6:12]], state="sale")
+            big_create = self._scan_queries()
+        self.assertEqual(small_create, big_create)

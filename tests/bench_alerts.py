@@ -1,0 +1,448 @@
+"""Benchmark of the Sales Plus stock alert scan: `make bench BENCH=alerts`.
+
+Creates its own database, installs sales_plus without demo data, generates in
+bulk SQL (cloning rows made once by the ORM) storable products with stock, open
+order lines, open delivery transfers, receipts, past deliveries and reordering
+rules at two sizes, and prints for each: full scan time and query count (first
+run, which creates the alerts, and a second run with nothing changed, which
+must write nothing), and the ratio of the scan to a hand-written SQL pass
+computing the same conditions over the same rows. Drops its database.
+
+Options: --scale 0.1 runs a tenth of the full size (50,000 products, 20,000
+open order lines, 5,000 open transfers); --keep keeps the database.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+ODOO_PATH = os.environ.get("ODOO_PATH", "/opt/odoo")
+ADDONS_PATH = os.environ["ADDONS_PATH"]
+sys.path.insert(0, ODOO_PATH)
+
+FULL = {"products": 50_000, "lines": 20_000, "pickings": 5_000}
+
+
+def odoo_bin(db, *args):
+    cmd = [
+        sys.executable,
+        os.path.join(ODOO_PATH, "odoo-bin"),
+        f"--addons-path={ADDONS_PATH}",
+        f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
+        f"--db_port={os.environ.get('PGPORT', '5432')}",
+        f"--db_user={os.environ.get('PGUSER', 'root')}",
+        "-d",
+        db,
+        "--workers=0",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+        "--http-interface=127.0.0.1",
+        "--http-port=0",
+        "--stop-after-init",
+        *args,
+    ]
+    subprocess.run(cmd, check=True)
+
+
+def columns(cr, table):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'",
+        [table],
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def clone(cr, table, template_id, count, overrides, offset=0):
+    """Insert ``count`` copies of row ``template_id`` of ``table``; ``overrides``
+    maps columns to SQL expressions of ``g`` (1..count, plus ``offset``).
+    Returns the new ids in order of ``g``."""
+    cols = columns(cr, table)
+    select = ", ".join(overrides.get(c, f"t.{c}") for c in cols)
+    cr.execute(
+        f"INSERT INTO {table} ({', '.join(cols)}) "
+        f"SELECT {select} FROM {table} t, generate_series({offset + 1}, {offset + count}) g "
+        f"WHERE t.id = %s ORDER BY g RETURNING id",
+        [template_id],
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def templates(env):
+    """One record of each kind made by the ORM, to clone."""
+    from odoo.fields import Command  # noqa: PLC0415
+
+    company = env.company
+    warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+    user = env["res.users"].create(
+        {
+            "name": "Bench Salesperson",
+            "login": "bench_sales",
+            "group_ids": [Command.link(env.ref("sales_plus.group_sales_plus_user").id)],
+        }
+    )
+    partner = env["res.partner"].create({"name": "Bench Customer"})
+    product = env["product.product"].create({"name": "Bench Product", "type": "consu", "is_storable": True})
+    env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1)
+    quote = env["sale.order"].create(
+        {
+            "partner_id": partner.id,
+            "user_id": user.id,
+            "warehouse_id": warehouse.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+        }
+    )
+    order = env["sale.order"].create(
+        {
+            "partner_id": partner.id,
+            "user_id": user.id,
+            "warehouse_id": warehouse.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+        }
+    )
+    order.action_confirm()
+    receipt = env["stock.move"].create(
+        {
+            "product_id": product.id,
+            "product_uom_qty": 1,
+            "product_uom": product.uom_id.id,
+            "location_id": env.ref("stock.stock_location_suppliers").id,
+            "location_dest_id": warehouse.lot_stock_id.id,
+        }
+    )
+    receipt._action_confirm()
+    orderpoint = env["stock.warehouse.orderpoint"].create(
+        {
+            "product_id": product.id,
+            "warehouse_id": warehouse.id,
+            "location_id": warehouse.lot_stock_id.id,
+            "product_min_qty": 1,
+            "product_max_qty": 2,
+            "trigger": "manual",
+        }
+    )
+    env.flush_all()
+    return {
+        "product": product,
+        "quant": env["stock.quant"].search([("product_id", "=", product.id)], limit=1),
+        "quote": quote,
+        "order": order,
+        "picking": order.picking_ids,
+        "receipt": receipt,
+        "orderpoint": orderpoint,
+    }
+
+
+def generate(env, tpl, size, offset):
+    """Bulk-insert ``size`` rows of each kind (offset: rows already generated)."""
+    cr = env.cr
+    n_products, n_lines, n_pickings = size["products"], size["lines"], size["pickings"]
+    p_off, l_off, k_off = offset["products"], offset["lines"], offset["pickings"]
+    product = tpl["product"]
+    tmpl_ids = clone(
+        cr,
+        "product_template",
+        product.product_tmpl_id.id,
+        n_products,
+        {"name": "jsonb_build_object('en_US', 'Bench Product ' || g)"},
+        p_off,
+    )
+    cr.execute(
+        "INSERT INTO product_product"
+        " (product_tmpl_id, active, create_uid, write_uid, create_date, write_date) "
+        "SELECT unnest(%s::int[]), TRUE, 1, 1, now(), now() RETURNING id",
+        [tmpl_ids],
+    )
+    product_ids = [row[0] for row in cr.fetchall()]
+    # stock: every product on hand except one in ten, a quarter partly reserved
+    cols = columns(cr, "stock_quant")
+    overrides = {
+        "product_id": "(%(p)s::int[])[g]",
+        "quantity": "CASE WHEN mod(g, 10) = 0 THEN 0 ELSE mod(g, 40) END",
+        "reserved_quantity": "CASE WHEN mod(g, 4) = 0 AND mod(g, 10) != 0 THEN 1 ELSE 0 END",
+    }
+    cr.execute(
+        f"INSERT INTO stock_quant ({', '.join(cols)}) "
+        f"SELECT {', '.join(overrides.get(c, 't.' + c) for c in cols)} FROM stock_quant t, "
+        f"generate_series(1, %(n)s) g WHERE t.id = %(t)s",
+        {"p": product_ids, "n": n_products, "t": tpl["quant"].id},
+    )
+    # receipts: one product in five has stock coming
+    n_receipts = n_products // 5
+    cols = columns(cr, "stock_move")
+    receipt_overrides = {
+        "product_id": "(%(p)s::int[])[g * 5]",
+        "product_uom_qty": "10",
+        "product_qty": "10",
+        "date": "now() + mod(g, 20) * interval '1 day'",
+        "reference": "'BENCH/IN/' || %(off)s || '/' || g",
+    }
+    cr.execute(
+        f"INSERT INTO stock_move ({', '.join(cols)}) "
+        f"SELECT {', '.join(receipt_overrides.get(c, 't.' + c) for c in cols)} FROM stock_move t, "
+        f"generate_series(1, %(n)s) g WHERE t.id = %(t)s",
+        {"p": product_ids, "n": n_receipts, "t": tpl["receipt"].id, "off": p_off},
+    )
+    # reordering rules on one product in twenty-five
+    n_rules = n_products // 25
+    cols = columns(cr, "stock_warehouse_orderpoint")
+    rule_overrides = {
+        "product_id": "(%(p)s::int[])[g * 25]",
+        "name": "'BENCH-OP-' || %(off)s || '-' || g",
+        "product_min_qty": "50",
+        "product_max_qty": "80",
+    }
+    cr.execute(
+        f"INSERT INTO stock_warehouse_orderpoint ({', '.join(cols)}) "
+        f"SELECT {', '.join(rule_overrides.get(c, 't.' + c) for c in cols)} "
+        f"FROM stock_warehouse_orderpoint t, generate_series(1, %(n)s) g WHERE t.id = %(t)s",
+        {"p": product_ids, "n": n_rules, "t": tpl["orderpoint"].id, "off": p_off},
+    )
+    # orders of five lines: half quotations, half confirmed
+    n_orders = n_lines // 5
+    half = n_orders // 2
+    quote_ids = clone(cr, "sale_order", tpl["quote"].id, half, {"name": "'BQ' || g"}, l_off)
+    order_ids = clone(cr, "sale_order", tpl["order"].id, n_orders - half, {"name": "'BS' || g"}, l_off)
+    all_orders = quote_ids + order_ids
+    cols = columns(cr, "sale_order_line")
+    line_overrides = {
+        "order_id": "(%(o)s::int[])[(g - 1) / 5 + 1]",
+        "product_id": "(%(p)s::int[])[mod(g * 7, %(np)s) + 1]",
+        "product_uom_qty": "1 + mod(g, 30)",
+        "qty_delivered": "0",
+        "state": "CASE WHEN (g - 1) / 5 + 1 <= %(half)s THEN 'draft' ELSE 'sale' END",
+    }
+    cr.execute(
+        f"INSERT INTO sale_order_line ({', '.join(cols)}) "
+        f"SELECT {', '.join(line_overrides.get(c, 't.' + c) for c in cols)} FROM sale_order_line t, "
+        f"generate_series(1, %(n)s) g WHERE t.id = %(t)s ORDER BY g RETURNING id",
+        {
+            "o": all_orders,
+            "p": product_ids,
+            "np": n_products,
+            "n": n_lines,
+            "t": tpl["quote"].order_line.id,
+            "half": half,
+        },
+    )
+    line_ids = [row[0] for row in cr.fetchall()]
+    confirmed_lines = line_ids[half * 5 :]
+    # open deliveries of the confirmed orders, one move each, a third of them late
+    picking = tpl["picking"]
+    picking_ids = clone(
+        cr,
+        "stock_picking",
+        picking.id,
+        n_pickings,
+        {
+            "name": "'BENCH/OUT/' || g",
+            "sale_id": (
+                f"(ARRAY[{','.join(map(str, order_ids))}]::int[])[mod(g - {k_off} - 1, {len(order_ids)}) + 1]"
+            ),
+            "scheduled_date": "now() + (mod(g, 3) - 2) * interval '3 days'",
+            "date_deadline": "now() + (mod(g, 3) - 2) * interval '3 days'",
+            "state": "'confirmed'",
+        },
+        k_off,
+    )
+    cols = columns(cr, "stock_move")
+    move_overrides = {
+        "picking_id": "(%(k)s::int[])[g]",
+        "sale_line_id": "(%(l)s::int[])[mod(g - 1, %(nl)s) + 1]",
+        "product_id": (
+            "(SELECT product_id FROM sale_order_line WHERE id = (%(l)s::int[])[mod(g - 1, %(nl)s) + 1])"
+        ),
+        "state": "'confirmed'",
+        "product_uom_qty": "1",
+        "product_qty": "1",
+        "quantity": "0",
+        "reference": "'BENCH/OUT/' || g",
+    }
+    cr.execute(
+        f"INSERT INTO stock_move ({', '.join(cols)}) "
+        f"SELECT {', '.join(move_overrides.get(c, 't.' + c) for c in cols)} FROM stock_move t, "
+        f"generate_series(1, %(n)s) g WHERE t.id = %(t)s",
+        {
+            "k": picking_ids,
+            "l": confirmed_lines,
+            "nl": len(confirmed_lines),
+            "n": n_pickings,
+            "t": picking.move_ids.id,
+        },
+    )
+    # past deliveries (demand): one done move per product in ten, within 30 days
+    done_overrides = {
+        "product_id": "(%(p)s::int[])[g * 10]",
+        "picking_id": "NULL",
+        "sale_line_id": "NULL",
+        "state": "'done'",
+        "product_uom_qty": "60",
+        "product_qty": "60",
+        "quantity": "60",
+        "date": "now() - mod(g, 25) * interval '1 day'",
+        "reference": "'BENCH/DONE/' || %(off)s || '/' || g",
+    }
+    cr.execute(
+        f"INSERT INTO stock_move ({', '.join(cols)}) "
+        f"SELECT {', '.join(done_overrides.get(c, 't.' + c) for c in cols)} FROM stock_move t, "
+        f"generate_series(1, %(n)s) g WHERE t.id = %(t)s",
+        {"p": product_ids, "n": n_products // 10, "t": picking.move_ids.id, "off": p_off},
+    )
+    cr.execute("ANALYZE")
+    env.invalidate_all()
+
+
+def hand_sql_pass(cr):
+    """The same conditions in plain SQL, read only: line stock and shortage,
+    late deliveries, products under their reordering rule."""
+    cr.execute("""
+        WITH line AS (
+            SELECT sol.id, sol.product_id, so.warehouse_id, so.state,
+                   sol.product_uom_qty - sol.qty_delivered AS req,
+                   COALESCE(so.commitment_date, so.date_order) AS promised
+              FROM sale_order_line sol JOIN sale_order so ON so.id = sol.order_id
+              JOIN product_product pp ON pp.id = sol.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pt.is_storable AND (so.state IN ('draft', 'sent')
+                   OR (so.state = 'sale' AND sol.qty_delivered < sol.product_uom_qty))
+        ), q AS (
+            SELECT sq.product_id, l.warehouse_id, SUM(sq.quantity - sq.reserved_quantity) AS free
+              FROM stock_quant sq JOIN stock_location l ON l.id = sq.location_id
+             WHERE l.usage = 'internal' AND sq.product_id IN (SELECT product_id FROM line)
+          GROUP BY 1, 2
+        ), i AS (
+            SELECT m.product_id, m.date, m.product_qty FROM stock_move m
+              JOIN stock_location dl ON dl.id = m.location_dest_id
+             WHERE m.state IN ('confirmed', 'assigned') AND dl.usage = 'internal'
+               AND m.product_id IN (SELECT product_id FROM line)
+        ), li AS (
+            SELECT l.id, SUM(i.product_qty) FILTER (WHERE i.date <= l.promised) AS inc
+              FROM line l JOIN i ON i.product_id = l.product_id GROUP BY l.id
+        ), r AS (
+            SELECT m.sale_line_id, SUM(m.quantity) AS res FROM stock_move m
+             WHERE m.sale_line_id IN (SELECT id FROM line) AND m.state NOT IN ('done', 'cancel')
+          GROUP BY 1
+        )
+        SELECT COUNT(*) FILTER (WHERE l.req > COALESCE(r.res, 0) + GREATEST(COALESCE(q.free, 0), 0)
+                                             + COALESCE(li.inc, 0))
+          FROM line l
+     LEFT JOIN q ON q.product_id = l.product_id AND q.warehouse_id = l.warehouse_id
+     LEFT JOIN li ON li.id = l.id
+     LEFT JOIN r ON r.sale_line_id = l.id
+    """)
+    shortages = cr.fetchone()[0]
+    cr.execute("""
+        SELECT COUNT(*) FROM stock_picking p JOIN sale_order so ON so.id = p.sale_id
+         WHERE p.state NOT IN ('draft', 'done', 'cancel')
+           AND (COALESCE(so.commitment_date, p.date_deadline, p.scheduled_date)::date < now()::date
+                OR p.has_deadline_issue)
+    """)
+    late = cr.fetchone()[0]
+    cr.execute("""
+        WITH op AS (SELECT product_id, warehouse_id, SUM(product_min_qty) AS mn
+                      FROM stock_warehouse_orderpoint WHERE active GROUP BY 1, 2),
+             q AS (SELECT sq.product_id, l.warehouse_id, SUM(sq.quantity) AS qty
+                     FROM stock_quant sq JOIN stock_location l ON l.id = sq.location_id
+                    WHERE l.usage = 'internal' AND sq.product_id IN (SELECT product_id FROM op) GROUP BY 1, 2)
+        SELECT COUNT(*) FROM op LEFT JOIN q USING (product_id, warehouse_id) WHERE COALESCE(q.qty, 0) < op.mn
+    """)
+    safety = cr.fetchone()[0]
+    return shortages, late, safety
+
+
+def measure(env, label, fn):
+    env.invalidate_all()
+    start_queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    queries = env.cr.sql_log_count - start_queries
+    return {"label": label, "seconds": elapsed, "queries": queries, "result": result}
+
+
+def run_size(env, label):
+    Alert = env["sales_plus.stock.alert"]
+    first = measure(env, "first scan", Alert._stock_alert_scan)
+    env.cr.commit()
+    second = measure(env, "second scan", Alert._stock_alert_scan)
+    env.cr.commit()
+    hand = min(
+        (measure(env, "hand-written SQL", lambda: hand_sql_pass(env.cr)) for _ in range(3)),
+        key=lambda m: m["seconds"],
+    )
+    env.cr.execute("SELECT COUNT(*) FROM sale_order_line WHERE stock_alert_promised_date IS NOT NULL")
+    lines = env.cr.fetchone()[0]
+    env.cr.execute("SELECT COUNT(*) FROM stock_picking WHERE state NOT IN ('done', 'cancel')")
+    pickings = env.cr.fetchone()[0]
+    env.cr.execute("SELECT COUNT(*) FROM product_product")
+    products = env.cr.fetchone()[0]
+    print(f"\n== {label}: {products} products, {lines} open order lines, {pickings} open transfers")
+    for m in (first, second, hand):
+        print(f"  {m['label']:<18} {m['seconds']:8.2f} s  {m['queries']:6d} queries  {m['result']}")
+    print(f"  ratio second scan / hand-written SQL: {second['seconds'] / hand['seconds']:.2f}x")
+    return first, second, hand
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    full = {key: int(value * args.scale) for key, value in FULL.items()}
+    small = {key: value // 5 for key, value in full.items()}
+    rest = {key: full[key] - small[key] for key in full}
+    db = f"sales_plus_bench_alerts_{os.getpid()}"
+    print(f"[bench] installing sales_plus in {db}", flush=True)
+    odoo_bin(db, "-i", "sales_plus")
+    import odoo  # noqa: PLC0415
+    from odoo import api  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(
+        [
+            f"--addons-path={ADDONS_PATH}",
+            f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
+            f"--db_user={os.environ.get('PGUSER', 'root')}",
+            "--log-level=warn",
+            "--http-interface=127.0.0.1",
+        ]
+    )
+    try:
+        registry = Registry(db)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            tpl = templates(env)
+            cr.commit()
+            start = time.perf_counter()
+            generate(env, tpl, small, dict.fromkeys(small, 0))
+            cr.commit()
+            print(f"[bench] generated size 1 in {time.perf_counter() - start:.1f} s", flush=True)
+            first_small, second_small, _hand = run_size(env, "size 1 (a fifth)")
+            start = time.perf_counter()
+            generate(env, tpl, rest, small)
+            cr.commit()
+            print(f"[bench] generated size 2 in {time.perf_counter() - start:.1f} s", flush=True)
+            first_full, second_full, _hand = run_size(env, "size 2 (full)")
+        print("\n== summary")
+        print(
+            f"  queries, scan creating alerts:  size 1 {first_small['queries']},"
+            f" size 2 {first_full['queries']}"
+            f" -> {'equal' if first_small['queries'] == first_full['queries'] else 'DIFFERENT'}"
+        )
+        print(
+            f"  queries, scan with no change:   size 1 {second_small['queries']},"
+            f" size 2 {second_full['queries']}"
+            f" -> {'equal' if second_small['queries'] == second_full['queries'] else 'DIFFERENT'}"
+        )
+        print(f"  second run writes: size 1 {second_small['result']}, size 2 {second_full['result']}")
+    finally:
+        if not args.keep:
+            Registry.delete(db)
+            odoo.sql_db.close_db(db)
+            subprocess.run(["dropdb", "--if-exists", db], check=False)
+            print(f"[bench] dropped {db}")
+
+
+if __name__ == "__main__":
+    main()
