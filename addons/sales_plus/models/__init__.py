@@ -2,3 +2,9 @@ from . import res_company
 from . import res_config_settings
 from . import res_users
 from . import sales_plus_demo
+from . import sales_plus_rfm_segment
+from . import sales_plus_rfm_config
+from . import sales_plus_rfm_grade
+from . import sales_plus_rfm_history
+from . import res_partner
+from . import sale_order

@@ -26,3 +26,18 @@ class ResCompany(models.Model):
         if user and user.active:
             return user
         return self.sales_plus_fallback_user_id
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: customer grading
+    # ------------------------------------------------------------
+
+    def _sales_plus_rfm_tz(self):
+        """The company's timezone (its partner's), in which order dates are days."""
+        self.ensure_one()
+        return self.partner_id.tz or "UTC"
+
+    def _sales_plus_rfm_today(self):
+        self.ensure_one()
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=self._sales_plus_rfm_tz()), fields.Datetime.now()
+        ).date()

@@ -8,3 +8,11 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_plus_fallback_user_id",
         readonly=False,
     )
+
+    # ------------------------------------------------------------
+    # ACTION METHODS: customer grading
+    # ------------------------------------------------------------
+
+    def action_sales_plus_rfm_regrade_now(self):
+        self.ensure_one()
+        return self.env["sales_plus.rfm.config"]._get_for_company(self.company_id).action_regrade_now()
