@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -41,3 +41,9 @@ class ResCompany(models.Model):
         return fields.Datetime.context_timestamp(
             self.with_context(tz=self._sales_plus_rfm_tz()), fields.Datetime.now()
         ).date()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["sales_plus.rfm.config"].sudo().create([{"company_id": company.id} for company in companies])
+        return companies

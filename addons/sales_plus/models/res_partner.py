@@ -1,5 +1,8 @@
+from collections.abc import Collection
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 # partner fields that read a column of the current company's grade, groupable
@@ -8,7 +11,7 @@ _RFM_GRADE_COLUMNS = {
     "rfm_abc_class": "abc_class",
     "rfm_is_dormant": "is_dormant",
 }
-_NEGATIVE_OPERATORS = {"not in": "in", "!=": "=", "not ilike": "ilike", "not like": "like"}
+_NEGATIVE_OPERATORS = {"not in": "in", "!=": "=", "not ilike": "ilike", "not like": "like", "not any": "any"}
 
 
 class ResPartner(models.Model):
@@ -96,11 +99,17 @@ class ResPartner(models.Model):
             partner.rfm_last_regrade = grade and max(filter(None, [last_run, grade.graded_on]))
 
     def _search_rfm_grade(self, column, operator, value):
+        """Partners whose commercial partner's grade in the current company
+        (among the grades the user may read) matches; no grade reads as empty."""
         positive = _NEGATIVE_OPERATORS.get(operator)
-        condition = [("company_id", "=", self.env.company.id), (column, positive or operator, value)]
-        return [
-            ("commercial_partner_id.sales_plus_rfm_grade_ids", "not any" if positive else "any", condition)
-        ]
+        operator = positive or operator
+        grades = Domain("company_id", "=", self.env.company.id)
+        path = "commercial_partner_id.sales_plus_rfm_grade_ids"
+        domain = Domain(path, "any", grades & Domain(column, operator, value))
+        values = value if isinstance(value, Collection) and not isinstance(value, str) else [value]
+        if operator in ("in", "=") and any(v is False or v is None for v in values):
+            domain |= Domain(path, "not any", grades)
+        return ~domain if positive else domain
 
     def _search_rfm_grade_id(self, operator, value):
         return self._search_rfm_grade("id", operator, value)

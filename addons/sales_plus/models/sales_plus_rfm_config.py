@@ -206,7 +206,13 @@ class SalesPlusRfmConfig(models.Model):
         config = self.sudo().search([("company_id", "=", company.id)], limit=1)
         if not config:
             config = self.sudo().create({"company_id": company.id})
-        return config.sudo(False)
+        return config.with_env(self.env)
+
+    @api.model
+    def _create_missing(self):
+        companies = self.env["res.company"].sudo().search([])
+        configured = self.sudo().search([]).company_id
+        self.sudo().create([{"company_id": company.id} for company in companies - configured])
 
     def _rfm_threshold_bounds(self):
         """The fixed thresholds as boundaries of scores 2-5 per dimension

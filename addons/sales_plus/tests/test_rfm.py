@@ -141,7 +141,7 @@ class TestRfmGrading(RfmCommon):
         self.assertEqual((low.r_score, low.f_score, low.m_score), (1, 1, 1))
         self.assertEqual(low.segment_id, self.segment["lost"])
         self.assertEqual(low.abc_class, "c")
-        self.assertTrue(low.is_dormant, "one order 83 days ago, ceiling 365: dormant only by ceiling")
+        self.assertTrue(low.is_dormant, "two orders 30 days apart, the last 83 days ago")
         # no order in the window: not scored, classed No Recent Purchase, last order kept
         gone = self._grade(sleeping)
         self.assertEqual((gone.frequency, gone.r_score, gone.f_score, gone.m_score), (0, 0, 0, 0))
@@ -155,11 +155,17 @@ class TestRfmGrading(RfmCommon):
 
     def test_worst_customer_dormancy_by_rhythm(self):
         self._regrade()
+        # customer 8: two orders 30 days apart, the last 83 days ago
+        self.assertTrue(self._grade(self.customers[8]).is_dormant, "83 > 2 x 30")
         config = self._config()
-        config.dormancy_ceiling_days = 0
+        config.write({"dormancy_factor": 3.0, "dormancy_ceiling_days": 0})
         self._regrade()
-        self.assertFalse(self._grade(self.customers[8]).is_dormant, "no rhythm and no ceiling")
+        self.assertFalse(self._grade(self.customers[8]).is_dormant, "83 < 3 x 30, no ceiling")
+        config.dormancy_ceiling_days = 80
+        self._regrade()
+        self.assertTrue(self._grade(self.customers[8]).is_dormant, "83 > ceiling of 80 days")
         # customer 1 orders every 30 days, last 13 days ago: dormant past 2 x 30 days
+        config.write({"dormancy_factor": 2.0, "dormancy_ceiling_days": 365})
         with freeze_time("2025-08-20 10:00:00"):
             self._regrade()
             self.assertTrue(self._grade(self.customers[1]).is_dormant)
@@ -227,7 +233,9 @@ class TestRfmGrading(RfmCommon):
                 {"currency_id": cny.id, "company_id": self.company_a.id, "name": "2025-06-01", "rate": 5.0},
             ]
         )
-        pricelist = self.env["product.pricelist"].create({"name": "CNY", "currency_id": cny.id})
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "CNY", "currency_id": cny.id, "company_id": self.company_a.id}
+        )
         customer = self._customers(1, prefix="Yuan")
         # 2025-03-22: no rate that day, the nearest earlier one (8.0) applies
         orders = self._orders([(customer, 800.0, 100, pricelist), (customer, 500.0, 10, pricelist)])
@@ -299,7 +307,7 @@ class TestRfmGrading(RfmCommon):
         partner = customer.with_user(self.salesperson).with_company(self.company_a)
         partner.action_rfm_regrade()
         grade = self._grade(customer)
-        self.assertEqual(grade.frequency, 10)
+        self.assertEqual(grade.frequency, 2 + 9)
         self.assertEqual((grade.r_score, grade.f_score), (5, 5))
         self.assertEqual(grade.segment_id, self.segment["champions"])
         self.assertEqual(grade.abc_class, "a")
@@ -317,8 +325,16 @@ class TestRfmGrading(RfmCommon):
         self._orders([(self.customers[3], 10.0, 1)])
         self.env.flush_all()
         customer = self.customers[3]
-        with self.assertQueryCount(8):
-            self.Grade.sudo()._regrade_partners(customer, self.company_a)
+        # at most 10 queries cold (configuration, company, currency read), 5 warm
+        self.env.invalidate_all()
+        with self.assertQueryCount(9):
+            result = self.Grade.sudo()._regrade_partners(customer, self.company_a)
+        self.assertEqual(result["changed"], 1)
+        self._orders([(self.customers[3], 10.0, 1)])
+        self.env.flush_all()
+        with self.assertQueryCount(5):
+            result = self.Grade.sudo()._regrade_partners(customer, self.company_a)
+        self.assertEqual(result["changed"], 1)
 
     def test_history_notification_and_one_win_back_activity(self):
         config = self._config()
@@ -564,18 +580,22 @@ class TestRfmQueryCount(RfmCommon):
         return company
 
     def test_query_count_two_sizes(self):
-        small, large = self._company_with_customers(3), self._company_with_customers(30)
         Grade = self.Grade.sudo()
-        with self.assertQueryCount(6):
-            Grade._regrade_company(small)
-        with self.assertQueryCount(6):
-            Grade._regrade_company(large)
-        self.assertEqual(Grade.search_count([("company_id", "=", large.id)]), 30)
-        # and the second run, with nothing to write
-        with self.assertQueryCount(5):
-            Grade._regrade_company(small)
-        with self.assertQueryCount(5):
-            Grade._regrade_company(large)
+        warm = self._company_with_customers(2)
+        small, large = self._company_with_customers(3), self._company_with_customers(40)
+        Grade._regrade_company(warm)  # fill the registry caches (cleared by company creation)
+        for company in (small, large):
+            # first run: every customer graded, history written, win-back activities scheduled
+            self.env.invalidate_all()
+            with self.assertQueryCount(9):
+                result = Grade._regrade_company(company)
+            self.assertEqual(result["changed"], result["graded"])
+            # second run: nothing to write
+            self.env.invalidate_all()
+            with self.assertQueryCount(9):
+                result = Grade._regrade_company(company)
+            self.assertEqual(result["changed"], 0)
+        self.assertEqual(Grade.search_count([("company_id", "=", large.id)]), 40)
 
 
 @tagged("post_install", "-at_install")
@@ -586,23 +606,36 @@ class TestRfmCreditNotes(AccountTestInvoicingCommon):
         company = self.company_data["company"]
         customer = self.partner_a
         product = self.product_a
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "order_line": [
-                    Command.create({"product_id": product.id, "price_unit": 1000.0, "tax_ids": []})
-                ],
-            }
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "price_unit": 1000.0, "tax_ids": []})
+                    ],
+                }
+            )
         )
         order.action_confirm()
-        refund = self.init_invoice("out_refund", partner=customer, amounts=[300.0], post=True, taxes=[])
-        draft_refund = self.init_invoice("out_refund", partner=customer, amounts=[50.0], taxes=[])
+        today = fields.Date.today()
+        refund = self.init_invoice(
+            "out_refund", partner=customer, amounts=[300.0], post=True, taxes=[], invoice_date=today
+        )
+        draft_refund = self.init_invoice(
+            "out_refund", partner=customer, amounts=[50.0], taxes=[], invoice_date=today
+        )
+        old_refund = self.init_invoice(
+            "out_refund", partner=customer, amounts=[70.0], post=True, taxes=[], invoice_date="2019-01-01"
+        )
+        self.assertEqual(old_refund.state, "posted")
         self.assertEqual((refund.state, draft_refund.state), ("posted", "draft"))
         Grade = self.env["sales_plus.rfm.grade"].sudo()
         Grade._regrade_company(company)
         grade = Grade.search([("partner_id", "=", customer.id), ("company_id", "=", company.id)])
         self.assertEqual(grade.monetary, 700.0)
-        config = self.env["sales_plus.rfm.config"]._get_for_company(company)
+        config = self.env["sales_plus.rfm.config"].sudo()._get_for_company(company)
         config.net_credit_notes = False
         with mute_logger("odoo.addons.sales_plus.models.sales_plus_rfm_grade"):
             Grade._regrade_company(company)
