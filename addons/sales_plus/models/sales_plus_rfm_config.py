@@ -63,7 +63,6 @@ class SalesPlusRfmConfig(models.Model):
         help="Subtract the customer's posted credit notes of the window from the monetary value.",
     )
     dormancy_factor = fields.Float(
-        string="Dormancy Factor",
         default=2.0,
         required=True,
         help="A customer is dormant when the days since their last order exceed "
@@ -210,9 +209,9 @@ class SalesPlusRfmConfig(models.Model):
 
     @api.model
     def _create_missing(self):
-        companies = self.env["res.company"].sudo().search([])
-        configured = self.sudo().search([]).company_id
-        self.sudo().create([{"company_id": company.id} for company in companies - configured])
+        configured = self.sudo().search([("company_id", "!=", False)]).company_id
+        missing = self.env["res.company"].sudo().search([("id", "not in", configured.ids)])
+        self.sudo().create([{"company_id": company.id} for company in missing])
 
     def _rfm_threshold_bounds(self):
         """The fixed thresholds as boundaries of scores 2-5 per dimension
@@ -285,7 +284,7 @@ class SalesPlusRfmConfig(models.Model):
     @api.model
     def _cron_regrade(self):
         """Nightly: regrade every company, committing after each one."""
-        companies = self.env["res.company"].search([])
+        companies = self.env["res.company"].search([("active", "=", True)])
         Grade = self.env["sales_plus.rfm.grade"].sudo()
         for index, company in enumerate(companies):
             Grade._regrade_company(company, raise_if_locked=False)

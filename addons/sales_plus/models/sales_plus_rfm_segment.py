@@ -27,7 +27,6 @@ class SalesPlusRfmSegment(models.Model):
         help="Leave empty to use the segment in every company.",
     )
     no_recent_purchase = fields.Boolean(
-        string="No Recent Purchase",
         help="Customers without a confirmed order in the grading window get "
         "this segment; they are not scored and the score ranges are ignored.",
     )
