@@ -296,8 +296,9 @@ class SalesPlusRfmGrade(models.Model):
         columns = SQL(", ").join(SQL.identifier(column) for column in GRADE_COLUMNS)
         new_columns = SQL(", ").join(SQL.identifier("f", column) for column in GRADE_COLUMNS)
         old_columns = SQL(", ").join(SQL.identifier("g", column) for column in GRADE_COLUMNS)
+        compared_columns = SQL(", ").join(SQL.identifier("c", column) for column in GRADE_COLUMNS)
         assignments = SQL(", ").join(
-            SQL("%s = %s", SQL.identifier(column), SQL.identifier("f", column)) for column in GRADE_COLUMNS
+            SQL("%s = %s", SQL.identifier(column), SQL.identifier("c", column)) for column in GRADE_COLUMNS
         )
         return SQL(
             """
@@ -382,26 +383,32 @@ class SalesPlusRfmGrade(models.Model):
                   FROM scored s
                   LEFT JOIN segment_map sm ON sm.r = s.r_score AND sm.f = s.f_score AND sm.m = s.m_score
             ),
+            compared AS (
+                -- one join of the new grades with the stored ones: new, changed, gone
+                SELECT f.*, g.id AS grade_id, g.segment_id AS old_segment_id, g.is_dormant AS old_dormant,
+                       (%(old_columns)s) IS DISTINCT FROM (%(new_columns)s) AS differs
+                  FROM final f
+                  FULL JOIN (SELECT * FROM sales_plus_rfm_grade g
+                              WHERE g.company_id = %(company)s AND %(grade_filter)s) g
+                    ON g.partner_id = f.partner_id
+            ),
             updated AS (
                 UPDATE sales_plus_rfm_grade g
                    SET %(assignments)s, graded_on = %(now)s, write_uid = %(uid)s, write_date = %(now)s
-                  FROM final f
-                  JOIN sales_plus_rfm_grade o ON o.partner_id = f.partner_id AND o.company_id = %(company)s
-                 WHERE g.id = o.id
-                   AND (%(old_columns)s) IS DISTINCT FROM (%(new_columns)s)
-             RETURNING g.id, g.partner_id, g.user_id, g.segment_id, o.segment_id AS old_segment_id,
-                       g.is_dormant, o.is_dormant AS old_dormant, g.r_score, g.f_score, g.m_score,
+                  FROM compared c
+                 WHERE g.id = c.grade_id AND c.partner_id IS NOT NULL AND c.differs
+             RETURNING g.id, g.partner_id, g.user_id, g.segment_id, c.old_segment_id,
+                       g.is_dormant, c.old_dormant, g.r_score, g.f_score, g.m_score,
                        g.frequency, g.monetary, g.team_id
             ),
             inserted AS (
                 INSERT INTO sales_plus_rfm_grade
                        (partner_id, company_id, %(columns)s, graded_on,
                         create_uid, create_date, write_uid, write_date)
-                SELECT f.partner_id, %(company)s, %(new_columns)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM final f
-                 WHERE NOT EXISTS (
-                       SELECT 1 FROM sales_plus_rfm_grade o
-                        WHERE o.partner_id = f.partner_id AND o.company_id = %(company)s)
+                SELECT c.partner_id, %(company)s, %(compared_columns)s, %(now)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM compared c
+                 WHERE c.grade_id IS NULL
              RETURNING id, partner_id, user_id, segment_id, NULL::integer AS old_segment_id,
                        is_dormant, FALSE AS old_dormant, r_score, f_score, m_score,
                        frequency, monetary, team_id
@@ -409,8 +416,8 @@ class SalesPlusRfmGrade(models.Model):
             removed AS (
                 -- customers no longer graded: archived, or without any confirmed order
                 DELETE FROM sales_plus_rfm_grade g
-                 WHERE g.company_id = %(company)s AND %(grade_filter)s
-                   AND NOT EXISTS (SELECT 1 FROM final f WHERE f.partner_id = g.partner_id)
+                 USING compared c
+                 WHERE g.id = c.grade_id AND c.partner_id IS NULL
              RETURNING g.id
             ),
             changed AS (
@@ -487,6 +494,7 @@ class SalesPlusRfmGrade(models.Model):
             columns=columns,
             new_columns=new_columns,
             old_columns=old_columns,
+            compared_columns=compared_columns,
             assignments=assignments,
             now=now,
             uid=uid,
@@ -498,60 +506,58 @@ class SalesPlusRfmGrade(models.Model):
         )
 
     def _rfm_scored_sql(self, scores, single, config):
-        """The ``scored`` CTE: ``base`` plus r/f/m scores and the ABC class."""
+        """The ``scored`` CTE: ``base`` plus r/f/m scores and the ABC class.
+
+        One pass of window functions over ``base`` (no self-join, so that the
+        planner's row estimates stay those of ``base``); the customers without
+        an order in the window (``frequency = 0``) form their own partition and
+        are not scored.
+        """
         method, bounds = scores
         a_pct, b_pct = config.abc_a_percent, config.abc_b_percent
         if method == "ntile":
-            score_sql = SQL(
+            # quintiles; equal values get the same (highest) score of their tie
+            tiles = SQL(
                 """
-                SELECT partner_id, recency, frequency, monetary,
-                       MAX(r_tile) OVER (PARTITION BY recency) AS r_score,
-                       MAX(f_tile) OVER (PARTITION BY frequency) AS f_score,
-                       MAX(m_tile) OVER (PARTITION BY monetary) AS m_score
-                  FROM (
-                      SELECT partner_id, recency, frequency, monetary,
-                             NTILE(5) OVER (ORDER BY recency DESC, partner_id) AS r_tile,
-                             NTILE(5) OVER (ORDER BY frequency, partner_id) AS f_tile,
-                             NTILE(5) OVER (ORDER BY monetary, partner_id) AS m_tile
-                        FROM base WHERE frequency > 0
-                  ) tiles
+                NTILE(5) OVER (PARTITION BY frequency > 0 ORDER BY recency DESC, partner_id) AS r_tile,
+                NTILE(5) OVER (PARTITION BY frequency > 0 ORDER BY frequency, partner_id) AS f_tile,
+                NTILE(5) OVER (PARTITION BY frequency > 0 ORDER BY monetary, partner_id) AS m_tile
+                """
+            )
+            scores_sql = SQL(
+                """
+                MAX(r_tile) OVER (PARTITION BY frequency > 0, recency) AS r_s,
+                MAX(f_tile) OVER (PARTITION BY frequency > 0, frequency) AS f_s,
+                MAX(m_tile) OVER (PARTITION BY frequency > 0, monetary) AS m_s
                 """
             )
         else:
 
             def score(column, values, descending):
-                if descending:  # recency: fewer days, better score
-                    return SQL(
-                        "1 + (SELECT COUNT(*) FROM unnest(%s::numeric[]) x WHERE %s < x)",
-                        values,
-                        SQL.identifier(column),
-                    )
+                comparison = SQL("%s < x" if descending else "%s >= x", SQL.identifier(column))
                 return SQL(
-                    "1 + (SELECT COUNT(*) FROM unnest(%s::numeric[]) x WHERE %s >= x)",
+                    "1 + (SELECT COUNT(*) FROM unnest(%s::numeric[]) x WHERE %s)",
                     values,
-                    SQL.identifier(column),
+                    comparison,
                 )
 
-            score_sql = SQL(
-                """
-                SELECT partner_id, recency, frequency, monetary,
-                       %s AS r_score, %s AS f_score, %s AS m_score
-                  FROM base WHERE frequency > 0
-                """,
+            # recency: fewer days, better score
+            tiles = SQL(
+                "%s AS r_tile, %s AS f_tile, %s AS m_tile",
                 score("recency", bounds["recency"], True),
                 score("frequency", bounds["frequency"], False),
                 score("monetary", bounds["monetary"], False),
             )
+            scores_sql = SQL("r_tile AS r_s, f_tile AS f_s, m_tile AS m_s")
         if single:
             abc_bounds = (bounds or {}).get("abc") or [None, None]
+            cumulative = SQL("NULL::numeric AS before, NULL::numeric AS total")
             abc_sql = SQL(
                 """
-                SELECT partner_id,
-                       CASE WHEN monetary <= 0 THEN 'c'
-                            WHEN monetary >= %(a)s THEN 'a'
-                            WHEN monetary >= %(b)s THEN 'b'
-                            ELSE 'c' END AS abc_class
-                  FROM base WHERE frequency > 0
+                CASE WHEN monetary <= 0 THEN 'c'
+                     WHEN monetary >= %(a)s THEN 'a'
+                     WHEN monetary >= %(b)s THEN 'b'
+                     ELSE 'c' END
                 """,
                 a=abc_bounds[0],
                 b=abc_bounds[1],
@@ -559,37 +565,41 @@ class SalesPlusRfmGrade(models.Model):
         else:
             # Pareto: a customer is A while the revenue ranked above it is below
             # the A share of the company's positive revenue, then B, then C
+            cumulative = SQL(
+                """
+                SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0
+                                                 ORDER BY monetary DESC, partner_id
+                                                 ROWS UNBOUNDED PRECEDING) - GREATEST(monetary, 0) AS before,
+                SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0) AS total
+                """
+            )
             abc_sql = SQL(
                 """
-                SELECT partner_id,
-                       CASE WHEN total <= 0 OR monetary <= 0 THEN 'c'
-                            WHEN 100 * before < %(a)s * total THEN 'a'
-                            WHEN 100 * before < %(ab)s * total THEN 'b'
-                            ELSE 'c' END AS abc_class
-                  FROM (
-                      SELECT partner_id, monetary,
-                             SUM(GREATEST(monetary, 0)) OVER (ORDER BY monetary DESC, partner_id
-                                                             ROWS UNBOUNDED PRECEDING)
-                                 - GREATEST(monetary, 0) AS before,
-                             SUM(GREATEST(monetary, 0)) OVER () AS total
-                        FROM base WHERE frequency > 0
-                  ) ranked
+                CASE WHEN total <= 0 OR monetary <= 0 THEN 'c'
+                     WHEN 100 * before < %(a)s * total THEN 'a'
+                     WHEN 100 * before < %(ab)s * total THEN 'b'
+                     ELSE 'c' END
                 """,
                 a=a_pct,
                 ab=a_pct + b_pct,
             )
         return SQL(
             """
-            SELECT b.partner_id, b.user_id, b.team_id, b.last_order_date, b.recency, b.frequency,
-                   b.monetary, b.median_gap_days,
-                   COALESCE(sc.r_score, 0) AS r_score, COALESCE(sc.f_score, 0) AS f_score,
-                   COALESCE(sc.m_score, 0) AS m_score, abc.abc_class
-              FROM base b
-              LEFT JOIN (%s) sc ON sc.partner_id = b.partner_id
-              LEFT JOIN (%s) abc ON abc.partner_id = b.partner_id
+            SELECT partner_id, user_id, team_id, last_order_date, recency, frequency, monetary,
+                   median_gap_days,
+                   CASE WHEN frequency > 0 THEN r_s ELSE 0 END AS r_score,
+                   CASE WHEN frequency > 0 THEN f_s ELSE 0 END AS f_score,
+                   CASE WHEN frequency > 0 THEN m_s ELSE 0 END AS m_score,
+                   CASE WHEN frequency > 0 THEN %(abc)s END AS abc_class
+              FROM (
+                  SELECT t.*, %(scores)s
+                    FROM (SELECT b.*, %(tiles)s, %(cumulative)s FROM base b) t
+              ) s
             """,
-            score_sql,
-            abc_sql,
+            abc=abc_sql,
+            scores=scores_sql,
+            tiles=tiles,
+            cumulative=cumulative,
         )
 
     def _rfm_bounds_sql(self, scores, single):
