@@ -30,16 +30,25 @@
         # data
         "data/mail_activity_type_data.xml",
         "data/stock_alert_data.xml",
+        "data/rfm_data.xml",
         # views
+        "views/sales_plus_rfm_segment_views.xml",
+        "views/sales_plus_rfm_config_views.xml",
+        "views/sales_plus_rfm_history_views.xml",
+        "views/sales_plus_rfm_grade_views.xml",
+        "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sales_plus_stock_alert_views.xml",
         "views/menus.xml",
+        # reports
+        "reports/rfm_grade_reports.xml",
     ],
     "demo": [
         "demo/sales_plus_demo.xml",
         "demo/sales_plus_l10n_demo.xml",
         "demo/stock_alert_demo.xml",
+        "demo/rfm_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -85,3 +85,23 @@ class ResCompany(models.Model):
                         company=company.display_name,
                     )
                 )
+
+    # BUSINESS METHODS: customer grading
+    # ------------------------------------------------------------
+
+    def _sales_plus_rfm_tz(self):
+        """The company's timezone (its partner's), in which order dates are days."""
+        self.ensure_one()
+        return self.partner_id.tz or "UTC"
+
+    def _sales_plus_rfm_today(self):
+        self.ensure_one()
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=self._sales_plus_rfm_tz()), fields.Datetime.now()
+        ).date()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["sales_plus.rfm.config"].sudo().create([{"company_id": company.id} for company in companies])
+        return companies

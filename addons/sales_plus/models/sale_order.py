@@ -28,10 +28,32 @@ class SaleOrder(models.Model):
         compute="_compute_stock_alert_count",
         groups="sales_plus.group_sales_plus_user,stock.group_stock_user",
     )
+    rfm_segment_id = fields.Many2one(
+        comodel_name="sales_plus.rfm.segment",
+        string="Customer Segment",
+        compute="_compute_rfm_grade",
+    )
+    rfm_segment_color = fields.Integer(string="Segment Colour", compute="_compute_rfm_grade")
+    rfm_abc_class = fields.Selection(
+        selection=[("a", "A"), ("b", "B"), ("c", "C")],
+        string="Customer ABC",
+        compute="_compute_rfm_grade",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
+
+    @api.depends("partner_id", "company_id")
+    @api.depends_context("uid")
+    def _compute_rfm_grade(self):
+        """The customer's grade in the order's company, as the user may see it."""
+        for company, orders in self.grouped("company_id").items():
+            for order in orders:
+                partner = order.partner_id.with_company(company or self.env.company)
+                order.rfm_segment_id = partner.rfm_segment_id
+                order.rfm_segment_color = partner.rfm_segment_id.color
+                order.rfm_abc_class = partner.rfm_abc_class
 
     @api.depends("stock_alert_ids.state")
     def _compute_stock_alert_count(self):

@@ -263,3 +263,13 @@ class SalesPlusDemo(models.AbstractModel):
                 days=3
             )
         return orders
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: customer grading
+    # ------------------------------------------------------------
+
+    @api.model
+    def _generate_rfm(self):
+        """Grade the demo company's customers, so they show their segments."""
+        company = self.env.ref("base.main_company")
+        self.env["sales_plus.rfm.grade"].sudo()._regrade_company(company)

@@ -1,1 +1,1 @@
-
+from . import rfm_grade_xlsx

@@ -3,3 +3,4 @@ from . import test_l10n
 from . import test_ui
 from . import test_stock_alert
 from . import test_stock_alert_ui
+from . import test_rfm

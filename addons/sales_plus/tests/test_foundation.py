@@ -53,14 +53,21 @@ class TestFoundation(SalesPlusCommon):
         user_menus = {"sales_plus.sales_plus_menu_root", "sales_plus.res_partner_menu_my_customers"}
         user_menus |= {"sales_plus.sales_plus_stock_alert_menu"}
         config_menus = {"sales_plus.sales_plus_menu_config", "sales_plus.res_config_settings_menu"}
+        # customer grading
+        user_menus |= {"sales_plus.sales_plus_rfm_grade_menu", "sales_plus.sales_plus_rfm_history_menu"}
+        admin_menus = {
+            "sales_plus.sales_plus_menu_config",
+            "sales_plus.sales_plus_rfm_config_menu",
+            "sales_plus.sales_plus_rfm_segment_menu",
+        }
         expected = {
             self.plain_salesman: set(),
             self.sp_users["user"]: user_menus,
             self.sp_users["team_leader"]: user_menus,
             self.sp_users["manager"]: user_menus,
             # the settings page needs Odoo's own Settings right as well
-            self.sp_users["admin"]: user_menus,
-            self.system_admin: user_menus | config_menus,
+            self.sp_users["admin"]: user_menus | admin_menus,
+            self.system_admin: user_menus | config_menus | admin_menus,
         }
         for user, menus in expected.items():
             with self.subTest(user=user.login):

@@ -1,0 +1,667 @@
+import logging
+import time
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# pg_try_advisory_xact_lock(key, company_id): one regrade per company at a time
+RFM_LOCK_KEY = 0x53505246  # "SPRF"
+
+# the columns a regrade writes, compared with IS DISTINCT FROM to write only changes
+GRADE_COLUMNS = (
+    "user_id",
+    "team_id",
+    "last_order_date",
+    "frequency",
+    "monetary",
+    "median_gap_days",
+    "r_score",
+    "f_score",
+    "m_score",
+    "segment_id",
+    "abc_class",
+    "is_dormant",
+)
+
+
+class SalesPlusRfmGrade(models.Model):
+    _name = "sales_plus.rfm.grade"
+    _description = "Customer Grade (RFM)"
+    _order = "company_id, monetary desc, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    _partner_company_uniq = models.Constraint(
+        "UNIQUE(partner_id, company_id)",
+        "A customer has one grade per company.",
+    )
+    _company_segment_idx = models.Index("(company_id, segment_id)")
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True, index=True)
+    team_id = fields.Many2one(
+        comodel_name="crm.team",
+        string="Sales Team",
+        readonly=True,
+        index=True,
+        help="The main sales team of the customer's salesperson.",
+    )
+    last_order_date = fields.Date(readonly=True)
+    recency_days = fields.Integer(
+        string="Recency (days)",
+        compute="_compute_recency_days",
+        help="Days since the last confirmed order, today in the company's timezone.",
+    )
+    frequency = fields.Integer(readonly=True, aggregator="sum", help="Confirmed orders in the window.")
+    monetary = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="Untaxed amount of the confirmed orders of the window in company currency, "
+        "net of posted credit notes when so configured.",
+    )
+    median_gap_days = fields.Float(
+        string="Median Gap (days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="The customer's own median number of days between two orders.",
+    )
+    r_score = fields.Integer(string="R", readonly=True, aggregator="avg")
+    f_score = fields.Integer(string="F", readonly=True, aggregator="avg")
+    m_score = fields.Integer(string="M", readonly=True, aggregator="avg")
+    segment_id = fields.Many2one(
+        comodel_name="sales_plus.rfm.segment", readonly=True, index=True, ondelete="restrict"
+    )
+    segment_color = fields.Integer(related="segment_id.color")
+    abc_class = fields.Selection(
+        selection=[("a", "A"), ("b", "B"), ("c", "C")],
+        string="ABC",
+        readonly=True,
+    )
+    is_dormant = fields.Boolean(string="Dormant", readonly=True)
+    graded_on = fields.Datetime(readonly=True, help="When this grade last changed.")
+    history_ids = fields.One2many(
+        comodel_name="sales_plus.rfm.history",
+        compute="_compute_history_ids",
+        string="Segment History",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("last_order_date", "company_id")
+    @api.depends_context("company")
+    def _compute_recency_days(self):
+        for grade in self:
+            today = grade.company_id._sales_plus_rfm_today() if grade.company_id else fields.Date.today()
+            grade.recency_days = (today - grade.last_order_date).days if grade.last_order_date else 0
+
+    def _compute_history_ids(self):
+        histories = self.env["sales_plus.rfm.history"].search(
+            [("partner_id", "in", self.partner_id.ids), ("company_id", "in", self.company_id.ids)]
+        )
+        for grade in self:
+            grade.history_ids = histories.filtered(
+                lambda h, g=grade: h.partner_id == g.partner_id and h.company_id == g.company_id
+            )
+
+    # ------------------------------------------------------------
+    # ACTION METHODS
+    # ------------------------------------------------------------
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_open_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [
+            ("partner_id", "child_of", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+        ]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: grading
+    # ------------------------------------------------------------
+
+    @api.model
+    def _regrade_company(self, company, raise_if_locked=True):
+        """Grade every customer of ``company`` in a few set-based statements.
+
+        Returns ``{"graded", "changed", "removed", "seconds", "skipped"}``.
+        Runs as superuser: callers check the user's right to regrade.
+        """
+        start = time.perf_counter()
+        if not self._rfm_try_lock(company):
+            if raise_if_locked:
+                raise UserError(
+                    self.env._(
+                        "A regrade of %(company)s is already running; try again in a moment.",
+                        company=company.name,
+                    )
+                )
+            _logger.info("RFM regrade of company %s skipped: another regrade is running", company.id)
+            return {"graded": 0, "changed": 0, "removed": 0, "seconds": 0.0, "skipped": True}
+        config = self.env["sales_plus.rfm.config"].sudo()._get_for_company(company)
+        if config.scoring_method == "thresholds":
+            scores = ("bounds", config._rfm_threshold_bounds())
+        else:
+            scores = ("ntile", None)
+        result = self._rfm_run(company, config, scores=scores)
+        config.write(
+            {
+                "last_run_date": fields.Datetime.now(),
+                "last_run_bounds": result["bounds"],
+                "last_run_graded": result["graded"],
+                "last_run_changed": result["changed"],
+            }
+        )
+        result["seconds"] = time.perf_counter() - start
+        result["skipped"] = False
+        _logger.info(
+            "RFM regrade of company %s: %s graded, %s changed, %s removed in %.2fs",
+            company.id,
+            result["graded"],
+            result["changed"],
+            result["removed"],
+            result["seconds"],
+        )
+        return result
+
+    def _regrade_partners(self, partners, company):
+        """Regrade ``partners`` (their commercial partners) in ``company``
+        against the score boundaries of the company's last full regrade."""
+        if not self._rfm_try_lock(company):
+            raise UserError(
+                self.env._(
+                    "A regrade of %(company)s is already running; try again in a moment.",
+                    company=company.name,
+                )
+            )
+        config = self.env["sales_plus.rfm.config"].sudo()._get_for_company(company)
+        bounds = config.last_run_bounds
+        if not bounds:
+            raise UserError(
+                self.env._(
+                    "%(company)s has not been fully graded yet: run Regrade Now in the customer "
+                    "grading settings first.",
+                    company=company.name,
+                )
+            )
+        return self._rfm_run(
+            company,
+            config,
+            scores=("bounds", bounds),
+            partner_ids=partners.commercial_partner_id.ids,
+        )
+
+    def _rfm_try_lock(self, company):
+        """A transaction-level advisory lock on the company's grading: never
+        waits, never locks a sale order."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", RFM_LOCK_KEY, company.id))
+        return self.env.cr.fetchone()[0]
+
+    def _rfm_run(self, company, config, scores, partner_ids=None):
+        """Compute, compare and write the grades of ``company`` in one statement,
+        then notify salespeople of the moves into watched segments.
+
+        ``scores`` is ``("ntile", None)`` (quintiles over the company's graded
+        customers, with the ABC Pareto) or ``("bounds", {...})`` (boundaries of
+        scores 2-5 per dimension; with ``partner_ids``, ABC from the boundaries of
+        the last run). ``partner_ids`` limits the run to these commercial partners.
+        """
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        today = company._sales_plus_rfm_today()
+        statement = self._rfm_statement(company, config, scores, partner_ids, today, now)
+        # PostgreSQL's JIT spends seconds compiling this statement for nothing
+        # (its row estimates of the CTEs are far too high): off for this
+        # transaction, in the same round trip
+        self.env.cr.execute(SQL("SET LOCAL jit = off; %s", statement))
+        row = self.env.cr.dictfetchone()
+        self.env.invalidate_all()
+        self._rfm_notify(company, row["notify"] or [])
+        return {
+            "graded": row["graded"],
+            "changed": row["changed"],
+            "removed": row["removed"],
+            "activities": row["activities"],
+            "bounds": row["bounds"],
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: the statement
+    # ------------------------------------------------------------
+
+    def _rfm_statement(self, company, config, scores, partner_ids, today, now):
+        window_start = fields.Date.subtract(today, days=config.window_days)
+        tz = company._sales_plus_rfm_tz()
+        partner_filter = SQL("TRUE")
+        grade_filter = SQL("TRUE")
+        if partner_ids is not None:
+            partner_filter = SQL("p.commercial_partner_id = ANY(%s)", partner_ids)
+            grade_filter = SQL("g.partner_id = ANY(%s)", partner_ids)
+        refunds = SQL("SELECT NULL::integer AS partner_id, 0::numeric AS refund WHERE FALSE")
+        if config.net_credit_notes:
+            refunds = SQL(
+                """
+                SELECT m.commercial_partner_id AS partner_id, SUM(m.amount_untaxed_signed) AS refund
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.commercial_partner_id
+                 WHERE m.company_id = %(company)s
+                   AND m.move_type = 'out_refund'
+                   AND m.state = 'posted'
+                   AND m.invoice_date > %(start)s
+                   AND m.invoice_date <= %(today)s
+                   AND %(partner_filter)s
+                 GROUP BY m.commercial_partner_id
+                """,
+                company=company.id,
+                start=window_start,
+                today=today,
+                partner_filter=partner_filter,
+            )
+        scored = self._rfm_scored_sql(scores, partner_ids is not None, config)
+        activity_type = self.env.ref("sales_plus.mail_activity_type_sales_plus_win_back")
+        uid = self.env.uid
+        columns = SQL(", ").join(SQL.identifier(column) for column in GRADE_COLUMNS)
+        new_columns = SQL(", ").join(SQL.identifier("f", column) for column in GRADE_COLUMNS)
+        old_columns = SQL(", ").join(SQL.identifier("g", column) for column in GRADE_COLUMNS)
+        compared_columns = SQL(", ").join(SQL.identifier("c", column) for column in GRADE_COLUMNS)
+        assignments = SQL(", ").join(
+            SQL("%s = %s", SQL.identifier(column), SQL.identifier("c", column)) for column in GRADE_COLUMNS
+        )
+        return SQL(
+            """
+            WITH orders AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS order_date,
+                       CASE WHEN o.currency_id = %(currency)s THEN o.amount_untaxed
+                            WHEN o.currency_rate > 0 THEN o.amount_untaxed / o.currency_rate::numeric
+                            ELSE o.amount_untaxed / COALESCE((
+                                -- no rate stored on the order: the nearest earlier rate
+                                SELECT r.rate::numeric
+                                  FROM res_currency_rate r
+                                 WHERE r.currency_id = o.currency_id
+                                   AND (r.company_id = o.company_id OR r.company_id IS NULL)
+                                   AND r.name <= o.date_order::date
+                                 ORDER BY r.company_id IS NULL, r.name DESC
+                                 LIMIT 1), 1.0)
+                       END AS amount
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                 WHERE o.company_id = %(company)s
+                   AND o.state = 'sale'
+                   AND %(partner_filter)s
+            ),
+            gaps AS (
+                SELECT partner_id, order_date, amount,
+                       NULLIF(order_date - LAG(order_date) OVER (PARTITION BY partner_id
+                                                                 ORDER BY order_date), 0) AS gap
+                  FROM orders
+            ),
+            per_partner AS (
+                SELECT partner_id,
+                       MAX(order_date) AS last_order_date,
+                       COUNT(*) FILTER (WHERE order_date > %(start)s) AS frequency,
+                       COALESCE(SUM(amount) FILTER (WHERE order_date > %(start)s), 0) AS amount,
+                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+                  FROM gaps
+                 GROUP BY partner_id
+            ),
+            refunds AS (%(refunds)s),
+            base AS (
+                SELECT pp.partner_id, p.user_id, su.sale_team_id AS team_id, pp.last_order_date,
+                       %(today)s - pp.last_order_date AS recency,
+                       pp.frequency::integer AS frequency,
+                       ROUND(pp.amount + COALESCE(rf.refund, 0), %(digits)s) AS monetary,
+                       ROUND(pp.median_gap::numeric, 1)::double precision AS median_gap_days
+                  FROM per_partner pp
+                  JOIN res_partner p ON p.id = pp.partner_id AND p.active
+                  LEFT JOIN res_users su ON su.id = p.user_id
+                  LEFT JOIN refunds rf ON rf.partner_id = pp.partner_id
+            ),
+            scored AS (%(scored)s),
+            segment_map AS (
+                -- the first segment (by sequence) holding each of the 125 score triples
+                SELECT DISTINCT ON (r.s, f.s, m.s) r.s AS r, f.s AS f, m.s AS m, sg.id AS segment_id
+                  FROM generate_series(1, 5) r(s)
+                 CROSS JOIN generate_series(1, 5) f(s)
+                 CROSS JOIN generate_series(1, 5) m(s)
+                  JOIN sales_plus_rfm_segment sg
+                    ON sg.active AND NOT COALESCE(sg.no_recent_purchase, FALSE)
+                   AND (sg.company_id IS NULL OR sg.company_id = %(company)s)
+                   AND r.s BETWEEN sg.r_min AND sg.r_max
+                   AND f.s BETWEEN sg.f_min AND sg.f_max
+                   AND m.s BETWEEN sg.m_min AND sg.m_max
+                 ORDER BY r.s, f.s, m.s, sg.sequence, sg.id
+            ),
+            no_recent AS (
+                SELECT sg.id FROM sales_plus_rfm_segment sg
+                 WHERE sg.active AND sg.no_recent_purchase
+                   AND (sg.company_id IS NULL OR sg.company_id = %(company)s)
+                 ORDER BY sg.sequence, sg.id
+                 LIMIT 1
+            ),
+            final AS (
+                SELECT s.partner_id, s.user_id, s.team_id, s.last_order_date, s.frequency, s.monetary,
+                       s.median_gap_days, s.r_score, s.f_score, s.m_score,
+                       CASE WHEN s.frequency > 0 THEN sm.segment_id ELSE (SELECT id FROM no_recent) END
+                           AS segment_id,
+                       s.abc_class,
+                       (COALESCE(s.median_gap_days, 0) > 0 AND s.recency > %(factor)s * s.median_gap_days)
+                           OR (%(ceiling)s > 0 AND s.recency > %(ceiling)s) AS is_dormant
+                  FROM scored s
+                  LEFT JOIN segment_map sm ON sm.r = s.r_score AND sm.f = s.f_score AND sm.m = s.m_score
+            ),
+            compared AS (
+                -- one join of the new grades with the stored ones: new, changed, gone
+                SELECT f.*, g.id AS grade_id, g.segment_id AS old_segment_id, g.is_dormant AS old_dormant,
+                       (%(old_columns)s) IS DISTINCT FROM (%(new_columns)s) AS differs
+                  FROM final f
+                  FULL JOIN (SELECT * FROM sales_plus_rfm_grade g
+                              WHERE g.company_id = %(company)s AND %(grade_filter)s) g
+                    ON g.partner_id = f.partner_id
+            ),
+            updated AS (
+                UPDATE sales_plus_rfm_grade g
+                   SET %(assignments)s, graded_on = %(now)s, write_uid = %(uid)s, write_date = %(now)s
+                  FROM compared c
+                 WHERE g.id = c.grade_id AND c.partner_id IS NOT NULL AND c.differs
+             RETURNING g.id, g.partner_id, g.user_id, g.segment_id, c.old_segment_id,
+                       g.is_dormant, c.old_dormant, g.r_score, g.f_score, g.m_score,
+                       g.frequency, g.monetary, g.team_id
+            ),
+            inserted AS (
+                INSERT INTO sales_plus_rfm_grade
+                       (partner_id, company_id, %(columns)s, graded_on,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT c.partner_id, %(company)s, %(compared_columns)s, %(now)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM compared c
+                 WHERE c.grade_id IS NULL
+             RETURNING id, partner_id, user_id, segment_id, NULL::integer AS old_segment_id,
+                       is_dormant, FALSE AS old_dormant, r_score, f_score, m_score,
+                       frequency, monetary, team_id
+            ),
+            removed AS (
+                -- customers no longer graded: archived, or without any confirmed order
+                DELETE FROM sales_plus_rfm_grade g
+                 USING compared c
+                 WHERE g.id = c.grade_id AND c.partner_id IS NULL
+             RETURNING g.id
+            ),
+            changed AS (
+                SELECT * FROM updated UNION ALL SELECT * FROM inserted
+            ),
+            history AS (
+                INSERT INTO sales_plus_rfm_history
+                       (partner_id, company_id, user_id, team_id, date, old_segment_id, new_segment_id,
+                        r_score, f_score, m_score, frequency, monetary,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT c.partner_id, %(company)s, c.user_id, c.team_id, %(now)s,
+                       c.old_segment_id, c.segment_id,
+                       c.r_score, c.f_score, c.m_score, c.frequency, c.monetary,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM changed c
+                 WHERE c.old_segment_id IS DISTINCT FROM c.segment_id
+             RETURNING id
+            ),
+            responsible AS (
+                -- the salesperson when active and in the company, else the company's fallback
+                SELECT c.partner_id, c.segment_id, c.old_segment_id,
+                       c.is_dormant AND NOT COALESCE(c.old_dormant, FALSE) AS became_dormant,
+                       COALESCE(
+                           (SELECT u.id FROM res_users u
+                              JOIN res_company_users_rel cu ON cu.user_id = u.id AND cu.cid = %(company)s
+                             WHERE u.id = c.user_id AND u.active),
+                           %(fallback)s) AS user_id
+                  FROM changed c
+                 WHERE (c.is_dormant AND NOT COALESCE(c.old_dormant, FALSE))
+                    OR (c.old_segment_id IS NOT NULL AND c.old_segment_id IS DISTINCT FROM c.segment_id)
+            ),
+            activities AS (
+                -- one open win-back activity per dormant customer, never a second one
+                INSERT INTO mail_activity
+                       (res_model_id, res_model, res_id, res_name, activity_type_id, date_deadline,
+                        user_id, user_tz, automated, active, create_uid, create_date, write_uid, write_date)
+                SELECT %(partner_model)s, 'res.partner', r.partner_id, p.complete_name, %(activity_type)s,
+                       %(deadline)s, r.user_id, up.tz, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM responsible r
+                  JOIN res_partner p ON p.id = r.partner_id
+                  JOIN res_users u ON u.id = r.user_id
+                  JOIN res_partner up ON up.id = u.partner_id
+                 WHERE r.became_dormant
+                   AND NOT EXISTS (
+                       SELECT 1 FROM mail_activity a
+                        WHERE a.res_model = 'res.partner' AND a.res_id = r.partner_id
+                          AND a.activity_type_id = %(activity_type)s AND a.active)
+             RETURNING id
+            )
+            SELECT (SELECT COUNT(*) FROM final) AS graded,
+                   (SELECT COUNT(*) FROM changed) AS changed,
+                   (SELECT COUNT(*) FROM removed) AS removed,
+                   (SELECT COUNT(*) FROM history) AS history,
+                   (SELECT COUNT(*) FROM activities) AS activities,
+                   (SELECT json_agg(json_build_array(r.user_id, r.partner_id, r.segment_id))
+                      FROM responsible r
+                      JOIN sales_plus_rfm_segment sg ON sg.id = r.segment_id AND sg.notify_salesperson
+                     WHERE r.old_segment_id IS NOT NULL AND r.old_segment_id IS DISTINCT FROM r.segment_id
+                       AND r.user_id IS NOT NULL) AS notify,
+                   %(bounds)s AS bounds
+            """,
+            tz=tz,
+            currency=company.currency_id.id,
+            company=company.id,
+            partner_filter=partner_filter,
+            grade_filter=grade_filter,
+            start=window_start,
+            today=today,
+            digits=company.currency_id.decimal_places,
+            refunds=refunds,
+            scored=scored,
+            factor=config.dormancy_factor,
+            ceiling=config.dormancy_ceiling_days,
+            columns=columns,
+            new_columns=new_columns,
+            old_columns=old_columns,
+            compared_columns=compared_columns,
+            assignments=assignments,
+            now=now,
+            uid=uid,
+            fallback=company.sales_plus_fallback_user_id.id or None,
+            partner_model=self.env["ir.model"]._get_id("res.partner"),
+            activity_type=activity_type.id,
+            deadline=today,
+            bounds=self._rfm_bounds_sql(scores, partner_ids is not None),
+        )
+
+    def _rfm_scored_sql(self, scores, single, config):
+        """The ``scored`` CTE: ``base`` plus r/f/m scores and the ABC class.
+
+        One pass of window functions over ``base`` (no self-join, so that the
+        planner's row estimates stay those of ``base``); the customers without
+        an order in the window (``frequency = 0``) form their own partition and
+        are not scored.
+        """
+        method, bounds = scores
+        a_pct, b_pct = config.abc_a_percent, config.abc_b_percent
+        if method == "ntile":
+            # quintiles; equal values get the same (highest) score of their tie
+            tiles = SQL(
+                """
+                NTILE(5) OVER (PARTITION BY frequency > 0 ORDER BY recency DESC, partner_id) AS r_tile,
+                NTILE(5) OVER (PARTITION BY frequency > 0 ORDER BY frequency, partner_id) AS f_tile,
+                NTILE(5) OVER (PARTITION BY frequency > 0 ORDER BY monetary, partner_id) AS m_tile
+                """
+            )
+            scores_sql = SQL(
+                """
+                MAX(r_tile) OVER (PARTITION BY frequency > 0, recency) AS r_s,
+                MAX(f_tile) OVER (PARTITION BY frequency > 0, frequency) AS f_s,
+                MAX(m_tile) OVER (PARTITION BY frequency > 0, monetary) AS m_s
+                """
+            )
+        else:
+
+            def score(column, values, descending):
+                comparison = SQL("%s < x" if descending else "%s >= x", SQL.identifier(column))
+                return SQL(
+                    "1 + (SELECT COUNT(*) FROM unnest(%s::numeric[]) x WHERE %s)",
+                    values,
+                    comparison,
+                )
+
+            # recency: fewer days, better score
+            tiles = SQL(
+                "%s AS r_tile, %s AS f_tile, %s AS m_tile",
+                score("recency", bounds["recency"], True),
+                score("frequency", bounds["frequency"], False),
+                score("monetary", bounds["monetary"], False),
+            )
+            scores_sql = SQL("r_tile AS r_s, f_tile AS f_s, m_tile AS m_s")
+        if single:
+            abc_bounds = (bounds or {}).get("abc") or [None, None]
+            cumulative = SQL("NULL::numeric AS before, NULL::numeric AS total")
+            abc_sql = SQL(
+                """
+                CASE WHEN monetary <= 0 THEN 'c'
+                     WHEN monetary >= %(a)s THEN 'a'
+                     WHEN monetary >= %(b)s THEN 'b'
+                     ELSE 'c' END
+                """,
+                a=abc_bounds[0],
+                b=abc_bounds[1],
+            )
+        else:
+            # Pareto: a customer is A while the revenue ranked above it is below
+            # the A share of the company's positive revenue, then B, then C
+            cumulative = SQL(
+                """
+                SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0
+                                                 ORDER BY monetary DESC, partner_id
+                                                 ROWS UNBOUNDED PRECEDING) - GREATEST(monetary, 0) AS before,
+                SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0) AS total
+                """
+            )
+            abc_sql = SQL(
+                """
+                CASE WHEN total <= 0 OR monetary <= 0 THEN 'c'
+                     WHEN 100 * before < %(a)s * total THEN 'a'
+                     WHEN 100 * before < %(ab)s * total THEN 'b'
+                     ELSE 'c' END
+                """,
+                a=a_pct,
+                ab=a_pct + b_pct,
+            )
+        return SQL(
+            """
+            SELECT partner_id, user_id, team_id, last_order_date, recency, frequency, monetary,
+                   median_gap_days,
+                   CASE WHEN frequency > 0 THEN r_s ELSE 0 END AS r_score,
+                   CASE WHEN frequency > 0 THEN f_s ELSE 0 END AS f_score,
+                   CASE WHEN frequency > 0 THEN m_s ELSE 0 END AS m_score,
+                   CASE WHEN frequency > 0 THEN %(abc)s END AS abc_class
+              FROM (
+                  SELECT t.*, %(scores)s
+                    FROM (SELECT b.*, %(tiles)s, %(cumulative)s FROM base b) t
+              ) s
+            """,
+            abc=abc_sql,
+            scores=scores_sql,
+            tiles=tiles,
+            cumulative=cumulative,
+        )
+
+    def _rfm_bounds_sql(self, scores, single):
+        """The boundaries of scores 2-5 this run used, kept for regrading one
+        customer later: for recency the first day count *not* reaching the
+        score, for the others the lowest value reaching it."""
+        if single:
+            return SQL("NULL::json")
+        return SQL(
+            """
+            (SELECT json_build_object(
+                'recency', json_build_array(
+                    MAX(recency) FILTER (WHERE r_score >= 2) + 1,
+                    MAX(recency) FILTER (WHERE r_score >= 3) + 1,
+                    MAX(recency) FILTER (WHERE r_score >= 4) + 1,
+                    MAX(recency) FILTER (WHERE r_score >= 5) + 1),
+                'frequency', json_build_array(
+                    MIN(frequency) FILTER (WHERE f_score >= 2), MIN(frequency) FILTER (WHERE f_score >= 3),
+                    MIN(frequency) FILTER (WHERE f_score >= 4), MIN(frequency) FILTER (WHERE f_score >= 5)),
+                'monetary', json_build_array(
+                    MIN(monetary) FILTER (WHERE m_score >= 2), MIN(monetary) FILTER (WHERE m_score >= 3),
+                    MIN(monetary) FILTER (WHERE m_score >= 4), MIN(monetary) FILTER (WHERE m_score >= 5)),
+                'abc', json_build_array(
+                    MIN(monetary) FILTER (WHERE abc_class = 'a'),
+                    MIN(monetary) FILTER (WHERE abc_class IN ('a', 'b'))))
+               FROM scored WHERE frequency > 0)
+            """
+        )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: notices
+    # ------------------------------------------------------------
+
+    def _rfm_notify(self, company, moves):
+        """One notice per salesperson listing their customers that moved into
+        a watched segment (At Risk, Can't Lose, Lost by default)."""
+        if not moves:
+            return
+        by_user = {}
+        for user_id, partner_id, segment_id in moves:
+            by_user.setdefault(user_id, []).append((partner_id, segment_id))
+        partners = self.env["res.partner"].sudo().browse({p for pairs in by_user.values() for p, _s in pairs})
+        partners.fetch(["display_name"])
+        for user in self.env["res.users"].sudo().browse(list(by_user)):
+            user_env = self.with_context(lang=user.lang).env
+            segments = user_env["sales_plus.rfm.segment"].sudo()
+            lines = Markup().join(
+                Markup('<li><a href="/odoo/res.partner/%s">%s</a>: %s</li>')
+                % (partner_id, partners.browse(partner_id).display_name, segments.browse(segment_id).name)
+                for partner_id, segment_id in by_user[user.id]
+            )
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                user_env._(
+                    "%(count)s of your customers in %(company)s moved into a segment to act on:",
+                    count=len(by_user[user.id]),
+                    company=company.name,
+                ),
+                lines,
+            )
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=user_env._("Customers to win back"),
+                body=body,
+                subtype_xmlid="mail.mt_note",
+            )

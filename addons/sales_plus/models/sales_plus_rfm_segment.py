@@ -1,0 +1,123 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..services import rfm
+
+
+class SalesPlusRfmSegment(models.Model):
+    _name = "sales_plus.rfm.segment"
+    _description = "Customer Segment (RFM)"
+    _order = "sequence, id"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(
+        default=10,
+        help="Segments are matched in this order: a customer gets the first "
+        "segment whose three score ranges hold their scores.",
+    )
+    active = fields.Boolean(default=True)
+    color = fields.Integer(string="Colour")
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        help="Leave empty to use the segment in every company.",
+    )
+    no_recent_purchase = fields.Boolean(
+        help="Customers without a confirmed order in the grading window get "
+        "this segment; they are not scored and the score ranges are ignored.",
+    )
+    notify_salesperson = fields.Boolean(
+        help="A customer moving into this segment is reported to their salesperson.",
+    )
+    r_min = fields.Integer(string="Recency from", default=1)
+    r_max = fields.Integer(string="Recency to", default=5)
+    f_min = fields.Integer(string="Frequency from", default=1)
+    f_max = fields.Integer(string="Frequency to", default=5)
+    m_min = fields.Integer(string="Monetary from", default=1)
+    m_max = fields.Integer(string="Monetary to", default=5)
+    grade_count = fields.Integer(compute="_compute_grade_count", string="Customers")
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    def _compute_grade_count(self):
+        counts = dict(
+            self.env["sales_plus.rfm.grade"]._read_group(
+                [("segment_id", "in", self.ids), ("company_id", "in", self.env.companies.ids)],
+                ["segment_id"],
+                ["__count"],
+            )
+        )
+        for segment in self:
+            segment.grade_count = counts.get(segment, 0)
+
+    # ------------------------------------------------------------
+    # CONSTRAINT METHODS
+    # ------------------------------------------------------------
+
+    @api.constrains("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")
+    def _check_score_ranges(self):
+        labels = {
+            "recency": self.env._("Recency"),
+            "frequency": self.env._("Frequency"),
+            "monetary": self.env._("Monetary"),
+        }
+        for segment in self:
+            try:
+                rfm.check_segment_ranges(
+                    {
+                        "recency": (segment.r_min, segment.r_max),
+                        "frequency": (segment.f_min, segment.f_max),
+                        "monetary": (segment.m_min, segment.m_max),
+                    }
+                )
+            except rfm.RfmInputError as error:
+                dimension = labels[error.params["dimension"]]
+                low, high = error.params["low"], error.params["high"]
+                if error.code == "segment_range_outside":
+                    raise ValidationError(
+                        self.env._(
+                            "Segment %(segment)s: the %(dimension)s range %(low)s-%(high)s must lie "
+                            "within the scores 1 to 5.",
+                            segment=segment.name,
+                            dimension=dimension,
+                            low=low,
+                            high=high,
+                        )
+                    ) from error
+                raise ValidationError(
+                    self.env._(
+                        "Segment %(segment)s: the %(dimension)s range %(low)s-%(high)s starts above its end.",
+                        segment=segment.name,
+                        dimension=dimension,
+                        low=low,
+                        high=high,
+                    )
+                ) from error
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        if self.env["sales_plus.rfm.grade"].sudo().search_count([("segment_id", "in", self.ids)], limit=1):
+            raise ValidationError(
+                self.env._("A segment that customers are graded in cannot be deleted; archive it instead.")
+            )
+
+    # ------------------------------------------------------------
+    # ACTION METHODS
+    # ------------------------------------------------------------
+
+    def action_open_grades(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_plus.sales_plus_rfm_grade_action")
+        action["domain"] = [("segment_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,117 @@
+"""RFM configuration rules, free of Odoo: fixed thresholds turned into score
+boundaries, segment score ranges and ABC percentages.
+
+Scores run from 1 (worst) to 5 (best). A dimension's *boundaries* are the four
+lowest values (or, for recency, the four highest values) that earn scores 2, 3,
+4 and 5: ``bounds[0]`` is the boundary of score 2, ``bounds[3]`` of score 5.
+The full regrade computes them by quintiles in SQL, or takes them from the fixed
+thresholds validated here; the single-customer regrade reuses those of the last
+full run.
+"""
+
+import itertools
+from dataclasses import dataclass
+
+SCORES = (1, 2, 3, 4, 5)
+DIMENSIONS = ("recency", "frequency", "monetary")
+
+
+class RfmInputError(ValueError):
+    """A configuration value is invalid. ``code`` names the problem, ``params``
+    its details; the caller turns both into a translated message."""
+
+    def __init__(self, code, **params):
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+
+# ------------------------------------------------------------
+# Fixed thresholds
+# ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreRange:
+    """Values from ``low`` (included) to ``high`` (excluded) earn ``score``."""
+
+    score: int
+    low: float
+    high: float
+
+
+def thresholds_to_bounds(ranges, dimension):
+    """Validate the five ranges of one dimension and return its boundaries.
+
+    ``ranges`` holds one :class:`ScoreRange` per score 1-5. For frequency and
+    monetary a higher value earns a higher score; for recency (days since the
+    last order) a lower value does. The outer ends are open: the range of the
+    best and of the worst score also take any value beyond them, so only the
+    four inner limits count, and each must equal the start of the next range
+    (no gap, no overlap).
+    """
+    by_score = {}
+    for item in ranges:
+        if item.score not in SCORES:
+            raise RfmInputError("score_out_of_range", dimension=dimension, score=item.score)
+        if item.score in by_score:
+            raise RfmInputError("score_twice", dimension=dimension, score=item.score)
+        by_score[item.score] = item
+    missing = [score for score in SCORES if score not in by_score]
+    if missing:
+        raise RfmInputError("score_missing", dimension=dimension, score=missing[0])
+    # walk the ranges from the lowest value upwards
+    order = (5, 4, 3, 2, 1) if dimension == "recency" else SCORES
+    walk = [by_score[score] for score in order]
+    for lower, upper in itertools.pairwise(walk):
+        if lower.high <= lower.low and lower is not walk[0]:
+            raise RfmInputError("empty_range", dimension=dimension, score=lower.score)
+        if lower.high < upper.low:
+            raise RfmInputError(
+                "gap",
+                dimension=dimension,
+                score=lower.score,
+                next_score=upper.score,
+                high=lower.high,
+                low=upper.low,
+            )
+        if lower.high > upper.low:
+            raise RfmInputError(
+                "overlap",
+                dimension=dimension,
+                score=lower.score,
+                next_score=upper.score,
+                high=lower.high,
+                low=upper.low,
+            )
+    if dimension == "recency":
+        # boundaries of scores 2..5: the highest recency still earning them
+        return [by_score[score].high for score in (2, 3, 4, 5)]
+    return [by_score[score].low for score in (2, 3, 4, 5)]
+
+
+# ------------------------------------------------------------
+# Segments
+# ------------------------------------------------------------
+
+
+def check_segment_ranges(ranges):
+    """``ranges`` maps a dimension to its ``(min, max)`` scores; each must lie
+    within 1-5 with min <= max."""
+    for dimension, (low, high) in ranges.items():
+        if not (1 <= low <= 5 and 1 <= high <= 5):
+            raise RfmInputError("segment_range_outside", dimension=dimension, low=low, high=high)
+        if low > high:
+            raise RfmInputError("segment_range_reversed", dimension=dimension, low=low, high=high)
+
+
+# ------------------------------------------------------------
+# ABC classes
+# ------------------------------------------------------------
+
+
+def check_abc_percentages(a_percent, b_percent, c_percent):
+    if min(a_percent, b_percent, c_percent) < 0:
+        raise RfmInputError("abc_negative")
+    if round(a_percent + b_percent + c_percent, 6) != 100:
+        raise RfmInputError("abc_sum", total=a_percent + b_percent + c_percent)
