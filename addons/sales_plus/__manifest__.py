@@ -25,17 +25,23 @@
     "data": [
         # security
         "security/sales_plus_groups.xml",
+        "security/price_approval_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         # data
         "data/mail_activity_type_data.xml",
+        "data/price_approval_data.xml",
+        "data/price_approval_templates.xml",
         # views
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/sales_plus_price_rule_views.xml",
+        "views/sale_order_price_approval_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/sales_plus_demo.xml",
+        "demo/price_approval_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -2,3 +2,10 @@ from . import res_company
 from . import res_config_settings
 from . import res_users
 from . import sales_plus_demo
+from . import sales_plus_price_rule
+from . import sales_plus_price_rule_threshold
+from . import tier_definition
+from . import tier_review
+from . import sale_order_line_price_approval
+from . import sale_order_price_approval
+from . import sales_plus_price_approval_demo
