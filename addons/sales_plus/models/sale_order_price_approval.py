@@ -54,7 +54,6 @@ class SaleOrder(models.Model):
         store=True,
     )
     price_approval_summary = fields.Text(
-        string="Price Approval Summary",
         compute="_compute_price_approval_summary",
     )
     price_approval_editable = fields.Boolean(

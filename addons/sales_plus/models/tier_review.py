@@ -28,7 +28,7 @@ class TierReview(models.Model):
                     vals.get("status", "waiting") not in ("waiting", "pending") or vals.get("done_by")
                 ):
                     raise AccessError(
-                        self.env._("A price approval can only be requested, not created decided.")
+                        self.env._("A price approval can only be created as a request, not as a decision.")
                     )
         return super().create(vals_list)
 
@@ -99,9 +99,10 @@ class TierReview(models.Model):
 
     def _send_review_reminder(self):
         price_reviews = self.filtered("price_approval_level")
-        super(TierReview, self - price_reviews)._send_review_reminder()
+        res = super(TierReview, self - price_reviews)._send_review_reminder()
         for review in price_reviews:
             order = self.env["sale.order"].browse(review.res_id).exists()
             if order:
                 order._price_approval_remind(review)
             review.last_reminder_date = fields.Datetime.now()
+        return res

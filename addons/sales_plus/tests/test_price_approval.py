@@ -141,7 +141,7 @@ class PriceApprovalCommon(SalesPlusCommon):
             wizard = (
                 self.env["comment.wizard"]
                 .with_user(user)
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create({"comment": comment})
             )
             wizard.add_comment()
