@@ -23,7 +23,7 @@ class SaleOrderLine(models.Model):
 
     price_approval_reference_price = fields.Float(
         string="Reference Price",
-        compute="_compute_price_approval",
+        compute="_compute_price_approval_reference_price",
         store=True,
         min_display_digits="Product Price",
         help="What the order's pricelist gives this customer for this product, quantity, unit and "
@@ -88,21 +88,33 @@ class SaleOrderLine(models.Model):
         "product_id",
         "product_uom_id",
         "product_uom_qty",
-        "price_unit",
-        "discount",
-        "purchase_price",
         "display_type",
         "is_downpayment",
         "combo_item_id",
         "order_id.pricelist_id",
         "order_id.currency_id",
-        "order_id.partner_id",
-        "order_id.team_id",
         "order_id.company_id",
         "order_id.fiscal_position_id",
     )
-    def _compute_price_approval(self):
+    def _compute_price_approval_reference_price(self):
         references = self._price_approval_reference_prices()
+        for line in self:
+            line.price_approval_reference_price = references.get(line, 0.0)
+
+    @api.depends(
+        "price_approval_reference_price",
+        "price_unit",
+        "discount",
+        "purchase_price",
+        "product_id",
+        "display_type",
+        "is_downpayment",
+        "combo_item_id",
+        "order_id.partner_id",
+        "order_id.team_id",
+        "order_id.company_id",
+    )
+    def _compute_price_approval(self):
         rules_by_company = {}
         classes = {}
         for company in self.order_id.company_id:
@@ -114,7 +126,7 @@ class SaleOrderLine(models.Model):
                 )
             )
         for line in self:
-            reference = references.get(line, 0.0)
+            reference = line.price_approval_reference_price
             effective = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
             deviation = margin = 0.0
             rule = self.env["sales_plus.price.rule"]
@@ -127,7 +139,7 @@ class SaleOrderLine(models.Model):
             elif cost > 0:
                 margin = -100.0
             # a line is flagged only when it is sold under a positive reference price
-            if line in references and float_compare(deviation, 0.0, precision_digits=4) > 0:
+            if float_compare(deviation, 0.0, precision_digits=4) > 0 and line._price_approval_is_analysed():
                 order = line.order_id
                 partner_class = classes.get(order.partner_id.commercial_partner_id.id)
                 for candidate in rules_by_company.get(order.company_id, ()):
@@ -138,7 +150,6 @@ class SaleOrderLine(models.Model):
                         break
                 if rule:
                     level = rule._price_approval_level(min(deviation, 100.0), margin)
-            line.price_approval_reference_price = reference
             line.price_approval_effective_price = effective
             line.price_approval_deviation = deviation
             line.price_approval_margin = margin

@@ -774,9 +774,12 @@ class TestPriceApprovalQueries(PriceApprovalCommon):
         self.env.flush_all()
         self.env.invalidate_all()
 
-        def noop(lines):
+        def noop_reference(lines):
             for line in lines:
                 line.price_approval_reference_price = 0.0
+
+        def noop(lines):
+            for line in lines:
                 line.price_approval_effective_price = 0.0
                 line.price_approval_deviation = 0.0
                 line.price_approval_margin = 0.0
@@ -784,10 +787,14 @@ class TestPriceApprovalQueries(PriceApprovalCommon):
                 line.price_approval_level = 0
 
         start = self.env.cr.sql_log_count
+        analysis_off = not analysed
         with (
             patch.object(PriceApprovalLine, "_compute_price_approval", noop)
-            if not analysed
-            else _nullcontext()
+            if analysis_off
+            else _nullcontext(),
+            patch.object(PriceApprovalLine, "_compute_price_approval_reference_price", noop_reference)
+            if analysis_off
+            else _nullcontext(),
         ):
             order.write(
                 {"order_line": [Command.update(line.id, {"discount": 2.0}) for line in order.order_line]}
