@@ -46,20 +46,28 @@ class TestFoundation(SalesPlusCommon):
         privilege = self.env.ref("sales_plus.res_groups_privilege_sales_plus")
         self.assertEqual(
             set(privilege.group_ids.mapped("name")),
-            {"User", "Team Leader", "Manager", "Administrator"},
+            {"User", "Team Leader", "Manager", "General Manager", "Administrator"},
         )
 
     def test_each_group_sees_exactly_its_menus(self):
         user_menus = {"sales_plus.sales_plus_menu_root", "sales_plus.res_partner_menu_my_customers"}
         config_menus = {"sales_plus.sales_plus_menu_config", "sales_plus.res_config_settings_menu"}
+        # price approvals: everyone sees what waits for them; managers edit the
+        # price rules, administrators the approval levels
+        user_menus |= {"sales_plus.sale_order_menu_price_approval_to_do"}
+        manager_menus = user_menus | {"sales_plus.sales_plus_price_rule_menu"}
+        admin_menus = manager_menus | {
+            "sales_plus.sales_plus_menu_config",
+            "sales_plus.tier_definition_menu_price_approval",
+        }
         expected = {
             self.plain_salesman: set(),
             self.sp_users["user"]: user_menus,
             self.sp_users["team_leader"]: user_menus,
-            self.sp_users["manager"]: user_menus,
+            self.sp_users["manager"]: manager_menus,
             # the settings page needs Odoo's own Settings right as well
-            self.sp_users["admin"]: user_menus,
-            self.system_admin: user_menus | config_menus,
+            self.sp_users["admin"]: admin_menus,
+            self.system_admin: admin_menus | config_menus,
         }
         for user, menus in expected.items():
             with self.subTest(user=user.login):
