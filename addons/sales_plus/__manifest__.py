@@ -25,12 +25,15 @@
     "data": [
         # security
         "security/sales_plus_groups.xml",
+        "security/price_approval_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         # data
         "data/mail_activity_type_data.xml",
         "data/stock_alert_data.xml",
         "data/rfm_data.xml",
+        "data/price_approval_data.xml",
+        "data/price_approval_templates.xml",
         # views
         "views/sales_plus_rfm_segment_views.xml",
         "views/sales_plus_rfm_config_views.xml",
@@ -40,6 +43,8 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sales_plus_stock_alert_views.xml",
+        "views/sales_plus_price_rule_views.xml",
+        "views/sale_order_price_approval_views.xml",
         "views/menus.xml",
         # reports
         "reports/rfm_grade_reports.xml",
@@ -49,6 +54,7 @@
         "demo/sales_plus_l10n_demo.xml",
         "demo/stock_alert_demo.xml",
         "demo/rfm_demo.xml",
+        "demo/price_approval_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

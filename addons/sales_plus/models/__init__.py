@@ -14,3 +14,10 @@ from . import sales_plus_rfm_config
 from . import sales_plus_rfm_grade
 from . import sales_plus_rfm_history
 from . import res_partner
+from . import sales_plus_price_rule
+from . import sales_plus_price_rule_threshold
+from . import tier_definition
+from . import tier_review
+from . import sale_order_line_price_approval
+from . import sale_order_price_approval
+from . import sales_plus_price_approval_demo

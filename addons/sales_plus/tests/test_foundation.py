@@ -46,7 +46,7 @@ class TestFoundation(SalesPlusCommon):
         privilege = self.env.ref("sales_plus.res_groups_privilege_sales_plus")
         self.assertEqual(
             set(privilege.group_ids.mapped("name")),
-            {"User", "Team Leader", "Manager", "Administrator"},
+            {"User", "Team Leader", "Manager", "General Manager", "Administrator"},
         )
 
     def test_each_group_sees_exactly_its_menus(self):
@@ -55,19 +55,24 @@ class TestFoundation(SalesPlusCommon):
         config_menus = {"sales_plus.sales_plus_menu_config", "sales_plus.res_config_settings_menu"}
         # customer grading
         user_menus |= {"sales_plus.sales_plus_rfm_grade_menu", "sales_plus.sales_plus_rfm_history_menu"}
-        admin_menus = {
+        # price approvals: everyone sees what waits for them; managers edit the
+        # price rules, administrators the approval levels
+        user_menus |= {"sales_plus.sale_order_menu_price_approval_to_do"}
+        manager_menus = user_menus | {"sales_plus.sales_plus_price_rule_menu"}
+        admin_menus = manager_menus | {
             "sales_plus.sales_plus_menu_config",
             "sales_plus.sales_plus_rfm_config_menu",
             "sales_plus.sales_plus_rfm_segment_menu",
+            "sales_plus.tier_definition_menu_price_approval",
         }
         expected = {
             self.plain_salesman: set(),
             self.sp_users["user"]: user_menus,
             self.sp_users["team_leader"]: user_menus,
-            self.sp_users["manager"]: user_menus,
+            self.sp_users["manager"]: manager_menus,
             # the settings page needs Odoo's own Settings right as well
-            self.sp_users["admin"]: user_menus | admin_menus,
-            self.system_admin: user_menus | config_menus | admin_menus,
+            self.sp_users["admin"]: admin_menus,
+            self.system_admin: admin_menus | config_menus,
         }
         for user, menus in expected.items():
             with self.subTest(user=user.login):

@@ -1,0 +1,57 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+
+class TierDefinition(models.Model):
+    _inherit = "tier.definition"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    price_approval_level = fields.Integer(
+        help="Sales Plus price approvals: this tier reviews the sale orders whose price "
+        "deviation requires this level (1-3) or a higher one. 0: not a price approval tier.",
+    )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("price_approval_level", "model")
+    def _check_price_approval_level(self):
+        for definition in self:
+            if not definition.price_approval_level:
+                continue
+            if definition.price_approval_level not in (1, 2, 3):
+                raise ValidationError(
+                    self.env._(
+                        "The price approval level must be 1, 2 or 3 (not %(level)s).",
+                        level=definition.price_approval_level,
+                    )
+                )
+            if definition.model != "sale.order":
+                raise ValidationError(self.env._("Price approval tiers apply to sale orders only."))
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _get_review_needing_reminder(self):
+        """Remind price approvers only when it is their turn: the delay counts
+        from the moment the review became theirs (``last_reminder_date`` is set
+        then), and reviews still waiting for a lower level are skipped."""
+        reviews = super()._get_review_needing_reminder()
+        if self.price_approval_level:
+            reviews = reviews.filtered(lambda r: r.status == "pending" and r.can_review)
+        return reviews
+
+    @api.model
+    def _price_approval_definitions(self, company):
+        """Active price approval tiers of ``company`` (and shared ones)."""
+        return self.search(
+            Domain("model", "=", "sale.order")
+            & Domain("price_approval_level", ">", 0)
+            & Domain("company_id", "in", [False, company.id])
+        )
