@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import SalesPlusCommon
@@ -35,3 +36,21 @@ class TestLocalisation(SalesPlusCommon):
         company = self.env["res.company"].with_user(user).with_context(lang=user.lang)
         fields = company.fields_get(["sales_plus_fallback_user_id"])
         self.assertEqual(fields["sales_plus_fallback_user_id"]["string"], "Sales Plus 備用負責人")
+
+    def test_validation_errors_in_each_script(self):
+        """The same bad input is refused in the user's own script, nothing written."""
+        config = self.env["sales_plus.rfm.config"]._get_for_company(self.env.company)
+        window = config.window_days
+        for lang, expected, foreign in (
+            ("zh_TW", "分級時間區間必須在 1 到 3650 天之間", "分级"),
+            ("zh_CN", "分级时间窗口必须在 1 到 3650 天之间", "分級"),
+        ):
+            admin_config = config.with_user(self.sp_users["admin"]).with_context(lang=lang)
+            with self.subTest(lang=lang), self.assertRaises(ValidationError) as caught:
+                with self.env.cr.savepoint():
+                    admin_config.write({"window_days": 0})
+                    admin_config.flush_recordset()
+            self.assertIn(expected, str(caught.exception))
+            self.assertNotIn(foreign, str(caught.exception))
+        config.invalidate_recordset()
+        self.assertEqual(config.window_days, window)
