@@ -21,7 +21,7 @@
         "sale_tier_validation",
         "report_xlsx",
     ],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
     "data": [
         # security
         "security/sales_plus_groups.xml",
@@ -29,15 +29,24 @@
         "security/ir_rules.xml",
         # data
         "data/mail_activity_type_data.xml",
+        "data/sales_plus_cockpit_data.xml",
         # views
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/sales_plus_target_views.xml",
+        "views/sales_plus_cockpit_views.xml",
+        "wizards/sales_plus_target_wizard_views.xml",
+        "reports/sales_plus_cockpit_reports.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/sales_plus_demo.xml",
+        "demo/sales_plus_cockpit_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_plus/static/src/cockpit/**/*",
+        ],
         "web.assets_tests": [
             "sales_plus/static/tests/tours/**/*",
         ],

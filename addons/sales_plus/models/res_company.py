@@ -15,6 +15,16 @@ class ResCompany(models.Model):
         help="Receives the Sales Plus activities and notices of customers and "
         "documents that have no salesperson or responsible.",
     )
+    sales_plus_pacing_elapsed_pct = fields.Float(
+        string="Pacing Alert after (% of period)",
+        default=50.0,
+        help="The pacing alert looks at a target once this share of its working days is gone.",
+    )
+    sales_plus_pacing_completion_pct = fields.Float(
+        string="Pacing Alert below (% of target)",
+        default=40.0,
+        help="A target is behind pace when less than this share of it is done.",
+    )
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

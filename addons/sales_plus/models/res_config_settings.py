@@ -8,3 +8,11 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_plus_fallback_user_id",
         readonly=False,
     )
+    sales_plus_pacing_elapsed_pct = fields.Float(
+        related="company_id.sales_plus_pacing_elapsed_pct",
+        readonly=False,
+    )
+    sales_plus_pacing_completion_pct = fields.Float(
+        related="company_id.sales_plus_pacing_completion_pct",
+        readonly=False,
+    )

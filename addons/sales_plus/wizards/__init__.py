@@ -1,1 +1,2 @@
-
+from . import sales_plus_target_spread_wizard
+from . import sales_plus_target_import_wizard
