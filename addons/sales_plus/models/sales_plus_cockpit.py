@@ -801,7 +801,7 @@ class SalesPlusCockpit(models.AbstractModel):
             domain += [
                 "|",
                 ("team_id", "=", filters["team_id"]),
-                ("user_id.sale_team_id", "=", filters["team_id"]),
+                ("user_id.crm_team_ids", "in", [filters["team_id"]]),
             ]
         targets = self.env["sales_plus.target"].search(domain)
         span_start = min([start, *targets.mapped("date_from")])

@@ -188,9 +188,10 @@ class SalesPlusTarget(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("date_from") and not vals.get("date_to") and vals.get("period_type"):
+            if vals.get("date_from") and not vals.get("date_to"):
                 start = fields.Date.to_date(vals["date_from"])
-                vals["date_from"], vals["date_to"] = cockpit_pacing.period_bounds(vals["period_type"], start)
+                period_type = vals.get("period_type") or "month"
+                vals["date_from"], vals["date_to"] = cockpit_pacing.period_bounds(period_type, start)
         return super().create(vals_list)
 
     # ------------------------------------------------------------
