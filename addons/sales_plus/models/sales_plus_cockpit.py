@@ -133,7 +133,8 @@ class SalesPlusCockpit(models.AbstractModel):
                 domain.append(("order_line.product_id.categ_id", "child_of", key["categ_id"]))
             if key.get("partner_id"):
                 domain.append(("partner_id.commercial_partner_id", "=", key["partner_id"]))
-            return self._list_action(self.env._("Orders"), "sale.order", domain)
+            name = self.env._("Orders")
+            return self._list_action(name, "sale.order", domain)
         if kind in ("invoices", "refunds", "overdue"):
             domain = [("company_id", "=", company_id), ("state", "=", "posted")]
             if kind == "overdue":
@@ -157,13 +158,16 @@ class SalesPlusCockpit(models.AbstractModel):
                 domain.append(("commercial_partner_id.country_id", "=", key["country_id"]))
             if key.get("product_id"):
                 domain.append(("invoice_line_ids.product_id", "=", key["product_id"]))
-            return self._list_action(self.env._("Invoices"), "account.move", domain)
+            name = self.env._("Invoices")
+            return self._list_action(name, "account.move", domain)
         if kind == "payments":
             payment_ids = self._collected_payment_ids(filters, start, end, user_id, team_id)
-            return self._list_action(self.env._("Payments"), "account.payment", [("id", "in", payment_ids)])
+            name = self.env._("Payments")
+            return self._list_action(name, "account.payment", [("id", "in", payment_ids)])
         if kind in ("customers", "new_customers"):
             partner_ids = self._customer_ids(filters, start, end, user_id, team_id, kind == "new_customers")
-            return self._list_action(self.env._("Customers"), "res.partner", [("id", "in", partner_ids)])
+            name = self.env._("Customers")
+            return self._list_action(name, "res.partner", [("id", "in", partner_ids)])
         raise UserError(self.env._("Unknown figure %(kind)s.", kind=kind))
 
     @api.model
@@ -690,8 +694,9 @@ class SalesPlusCockpit(models.AbstractModel):
         ids = [i for i in values if i]
         names = dict(self.env[model].sudo().browse(ids).mapped(lambda r: (r.id, r.display_name)))
         rows = []
+        none_label = self.env._("None")
         for record_id, figures in values.items():
-            row = {"id": record_id or False, "name": names.get(record_id) or self.env._("None")}
+            row = {"id": record_id or False, "name": names.get(record_id) or none_label}
             if isinstance(figures, dict) and CURRENT in figures:
                 row.update(figures[CURRENT])
                 row["previous"] = figures[PREVIOUS]
@@ -712,6 +717,7 @@ class SalesPlusCockpit(models.AbstractModel):
             entry["invoiced"] = row["invoiced"] or 0.0
         countries = self.env["res.country"].sudo().browse({k[0] for k in values if k[0]})
         states = self.env["res.country.state"].sudo().browse({k[1] for k in values if k[1]})
+        none_label = self.env._("None")
         country_names = {c.id: c.name for c in countries}
         state_names = {s.id: s.name for s in states}
         rows = [
@@ -719,7 +725,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 "country_id": country_id or False,
                 "state_id": state_id or False,
                 "name": " / ".join(n for n in (country_names.get(country_id), state_names.get(state_id)) if n)
-                or self.env._("None"),
+                or none_label,
                 "invoiced": 0.0,
                 **figures,
             }

@@ -46,9 +46,10 @@ class SalesPlusTargetImportWizard(models.TransientModel):
                 )
             )
         targets = self.env["sales_plus.target"].create(vals_list)
+        name = self.env._("Imported Targets")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Imported Targets"),
+            "name": name,
             "res_model": "sales_plus.target",
             "view_mode": "list,form",
             "domain": [("id", "in", targets.ids)],

@@ -144,9 +144,10 @@ class SalesPlusTargetSpreadWizard(models.TransientModel):
                 for month, share in zip(MONTHS, shares, strict=True)
             ]
         )
+        name = self.env._("Targets")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Targets"),
+            "name": name,
             "res_model": "sales_plus.target",
             "view_mode": "list,form",
             "domain": [("id", "in", targets.ids)],
