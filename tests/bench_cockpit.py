@@ -63,10 +63,8 @@ def generate_invoices_and_payments(env, company, invoiced_share=0.8, paid_share=
     receivable = env["account.account"].search(
         [("company_ids", "in", company.id), ("account_type", "=", "asset_receivable")], limit=1
     )
-    outstanding = (
-        bank.inbound_payment_method_line_ids[:1].payment_account_id
-        or company.account_journal_payment_debit_account_id
-    )
+    # the payment's counterpart: the outstanding receipts account, else the bank account
+    outstanding = bank.inbound_payment_method_line_ids[:1].payment_account_id or bank.default_account_id
     timings = {}
 
     def run(label, query, params):
