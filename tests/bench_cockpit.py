@@ -170,10 +170,10 @@ def generate_invoices_and_payments(env, company, invoiced_share=0.8, paid_share=
           FROM account_move_line l WHERE l.move_id = p.pay_move_id AND l.balance < 0;
         INSERT INTO account_partial_reconcile (debit_move_id, credit_move_id, company_id, amount,
                                                debit_amount_currency, credit_amount_currency,
-                                               debit_currency_id, credit_currency_id, company_currency_id,
+                                               debit_currency_id, credit_currency_id,
                                                max_date, create_date, write_date, create_uid, write_uid)
         SELECT p.term_line_id, p.pay_line_id, %(company)s, p.amount, p.amount, p.amount,
-               %(currency)s, %(currency)s, %(currency)s, GREATEST(p.pay_date, p.invoice_date),
+               %(currency)s, %(currency)s, GREATEST(p.pay_date, p.invoice_date),
                now(), now(), 1, 1
           FROM bench_payment p;
         """,
