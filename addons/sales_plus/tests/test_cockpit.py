@@ -478,6 +478,8 @@ class TestCockpitTargets(CockpitCommon):
 
         with self.assertRaisesRegex(UserError, "XLSX"):
             Wizard.create({"file": base64.b64encode(b"not a workbook"), "filename": "x.xlsx"}).action_import()
+        with self.assertRaisesRegex(UserError, "XLSX"):
+            Wizard.create({}).action_import()
         with self.assertRaisesRegex(UserError, "columns"):
             Wizard.create({"file": self._xlsx([("who", "what")]), "filename": "x.xlsx"}).action_import()
         self.assertEqual(self.env["sales_plus.target"].search_count([]), 1)

@@ -25,7 +25,7 @@ class SalesPlusTargetImportWizard(models.TransientModel):
         required=True,
         default=lambda self: self.env.company,
     )
-    file = fields.Binary(string="XLSX File", required=True)
+    file = fields.Binary(string="XLSX File")
     filename = fields.Char()
 
     # ------------------------------------------------------------
@@ -62,6 +62,8 @@ class SalesPlusTargetImportWizard(models.TransientModel):
     def _read_rows(self):
         import openpyxl  # noqa: PLC0415 (a dependency of Odoo's own base_import)
 
+        if not self.file:
+            raise UserError(self.env._("Choose the XLSX file to import."))
         try:
             workbook = openpyxl.load_workbook(
                 io.BytesIO(base64.b64decode(self.file)), read_only=True, data_only=True
