@@ -200,6 +200,26 @@ def complete_orders(env, company):
     )
 
 
+def query_breakdown(cockpit, filters):
+    """Time of each SQL statement of the payload (warm)."""
+    normalized = cockpit._normalize_filters(filters)
+    periods = cockpit._periods(normalized)
+    parts = []
+    for name in (
+        "_query_orders",
+        "_query_order_lines",
+        "_query_customers",
+        "_query_pareto",
+        "_query_invoices",
+        "_query_collected",
+    ):
+        elapsed, _ = timed(lambda name=name: getattr(cockpit, name)(normalized, periods), repeat=2)
+        parts.append(f"{name[7:]} {elapsed * 1000:.0f} ms")
+    elapsed, _ = timed(lambda: cockpit._query_overdue(normalized), repeat=2)
+    parts.append(f"overdue {elapsed * 1000:.0f} ms")
+    return ", ".join(parts)
+
+
 def report_route(env, company, periods):
     """The same figures through the report models' grouped reads."""
     SaleReport = env["sale.report"]
@@ -318,6 +338,7 @@ def main():
                 f"cockpit payload: cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms, {queries} queries "
                 f"(one month: {month_queries} queries)"
             )
+            say(f"per statement: {query_breakdown(cockpit, filters)}")
             periods = {
                 key: (date.fromisoformat(start), date.fromisoformat(end))
                 for key, (start, end) in payload["periods"].items()

@@ -318,8 +318,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 WITH o AS (%(orders)s)
                 SELECT bucket, user_id, team_id, country_id, state_id, %(slot)s AS slot,
                        GROUPING(user_id, team_id, country_id, state_id, %(slot)s) AS level,
-                       COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin,
-                       COUNT(DISTINCT customer_id) AS customers
+                       COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin
                   FROM o
                  GROUP BY GROUPING SETS (
                        (bucket), (bucket, user_id), (bucket, team_id),
@@ -341,8 +340,7 @@ class SalesPlusCockpit(models.AbstractModel):
                        GROUPING(line.product_id, template.categ_id) AS level,
                        SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
                        SUM(COALESCE(line.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
-                       SUM(line.product_uom_qty) AS quantity,
-                       COUNT(DISTINCT so.id) AS orders
+                       SUM(line.product_uom_qty) AS quantity
                   FROM sale_order_line line
                   JOIN sale_order so ON so.id = line.order_id
                   JOIN product_product product ON product.id = line.product_id
@@ -373,7 +371,6 @@ class SalesPlusCockpit(models.AbstractModel):
                 "margin": row["margin"] or 0.0,
                 "margin_pct": (row["margin"] or 0.0) / revenue if revenue else 0.0,
                 "quantity": row["quantity"] or 0.0,
-                "orders": row["orders"],
             }
         return result
 
@@ -394,17 +391,22 @@ class SalesPlusCockpit(models.AbstractModel):
                      GROUP BY partner.commercial_partner_id
                 ),
                 per AS (
-                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id, COUNT(*) AS orders,
+                    -- one row per customer of each period, of each salesperson and of each
+                    -- team: counting rows then needs no DISTINCT (hash aggregates only)
+                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
+                           GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
                            BOOL_OR(o.date_order = f.first_date) AS is_new
                       FROM o JOIN firsts f ON f.customer_id = o.customer_id
-                     GROUP BY o.bucket, o.customer_id, o.user_id, o.team_id
+                     GROUP BY GROUPING SETS (
+                           (o.bucket, o.customer_id), (o.bucket, o.customer_id, o.user_id),
+                           (o.bucket, o.customer_id, o.team_id))
                 )
-                SELECT bucket, user_id, team_id, GROUPING(user_id, team_id) AS level,
-                       COUNT(DISTINCT customer_id) AS customers,
-                       COUNT(DISTINCT customer_id) FILTER (WHERE is_new) AS new_customers,
-                       COUNT(DISTINCT customer_id) FILTER (WHERE orders > 1) AS repeat_customers
+                SELECT bucket, user_id, team_id, level,
+                       COUNT(*) AS customers,
+                       COUNT(*) FILTER (WHERE is_new) AS new_customers,
+                       COUNT(*) FILTER (WHERE orders > 1) AS repeat_customers
                   FROM per
-                 GROUP BY GROUPING SETS ((bucket), (bucket, user_id), (bucket, team_id))
+                 GROUP BY bucket, level, user_id, team_id
                 """,
                 orders=self._orders_cte(filters, periods),
                 company=filters["company_id"],
