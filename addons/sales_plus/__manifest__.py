@@ -21,7 +21,7 @@
         "sale_tier_validation",
         "report_xlsx",
     ],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
     "data": [
         # security
         "security/sales_plus_groups.xml",
@@ -34,6 +34,7 @@
         "data/rfm_data.xml",
         "data/price_approval_data.xml",
         "data/price_approval_templates.xml",
+        "data/sales_plus_cockpit_data.xml",
         # views
         "views/sales_plus_rfm_segment_views.xml",
         "views/sales_plus_rfm_config_views.xml",
@@ -45,6 +46,10 @@
         "views/sales_plus_stock_alert_views.xml",
         "views/sales_plus_price_rule_views.xml",
         "views/sale_order_price_approval_views.xml",
+        "views/sales_plus_target_views.xml",
+        "views/sales_plus_cockpit_views.xml",
+        "wizards/sales_plus_target_wizard_views.xml",
+        "reports/sales_plus_cockpit_reports.xml",
         "views/menus.xml",
         # reports
         "reports/rfm_grade_reports.xml",
@@ -55,8 +60,12 @@
         "demo/stock_alert_demo.xml",
         "demo/rfm_demo.xml",
         "demo/price_approval_demo.xml",
+        "demo/sales_plus_cockpit_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_plus/static/src/cockpit/**/*",
+        ],
         "web.assets_tests": [
             "sales_plus/static/tests/tours/**/*",
         ],

@@ -21,3 +21,6 @@ from . import tier_review
 from . import sale_order_line_price_approval
 from . import sale_order_price_approval
 from . import sales_plus_price_approval_demo
+from . import sales_plus_target
+from . import sales_plus_cockpit
+from . import sales_plus_cockpit_demo

@@ -43,6 +43,16 @@ class ResCompany(models.Model):
         default=3,
         help="Warn the salesperson this many days before a quotation whose stock is available expires.",
     )
+    sales_plus_pacing_elapsed_pct = fields.Float(
+        string="Pacing Alert after (% of period)",
+        default=50.0,
+        help="The pacing alert looks at a target once this share of its working days is gone.",
+    )
+    sales_plus_pacing_completion_pct = fields.Float(
+        string="Pacing Alert below (% of target)",
+        default=40.0,
+        help="A target is behind pace when less than this share of it is done.",
+    )
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

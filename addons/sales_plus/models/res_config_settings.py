@@ -40,3 +40,12 @@ class ResConfigSettings(models.TransientModel):
     def action_sales_plus_rfm_regrade_now(self):
         self.ensure_one()
         return self.env["sales_plus.rfm.config"]._get_for_company(self.company_id).action_regrade_now()
+
+    sales_plus_pacing_elapsed_pct = fields.Float(
+        related="company_id.sales_plus_pacing_elapsed_pct",
+        readonly=False,
+    )
+    sales_plus_pacing_completion_pct = fields.Float(
+        related="company_id.sales_plus_pacing_completion_pct",
+        readonly=False,
+    )

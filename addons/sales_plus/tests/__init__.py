@@ -5,3 +5,4 @@ from . import test_stock_alert
 from . import test_stock_alert_ui
 from . import test_rfm
 from . import test_price_approval
+from . import test_cockpit

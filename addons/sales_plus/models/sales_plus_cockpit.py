@@ -1,0 +1,1060 @@
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..services import cockpit_pacing
+
+# the three periods every figure is computed for
+CURRENT, PREVIOUS, LAST_YEAR = "current", "previous", "last_year"
+BUCKETS = (CURRENT, PREVIOUS, LAST_YEAR)
+# figures of the KPI cards, in display order
+KPIS = (
+    "revenue",
+    "orders",
+    "aov",
+    "margin",
+    "margin_pct",
+    "invoiced",
+    "collected",
+    "collection_rate",
+    "overdue",
+    "customers",
+    "new_customers",
+    "returning_customers",
+    "repurchase_rate",
+)
+TARGET_METRICS = ("revenue", "invoiced", "margin", "collected", "new_customers")
+RANKING_SIZE = 10
+PARETO_SIZE = 20
+
+
+class SalesPlusCockpit(models.AbstractModel):
+    """The figures of the Sales Cockpit, for the OWL client action, the XLSX
+    export and the PDF summary.
+
+    Every figure is computed by a fixed number of SQL queries (independent of the
+    number of salespeople, teams, products or months), for one company at a time
+    and in its currency, filtered by the companies the user may use and by their
+    Sales Plus scope (own / team / all).
+    """
+
+    _name = "sales_plus.cockpit"
+    _description = "Sales Cockpit Figures"
+
+    # ------------------------------------------------------------
+    # PUBLIC API (called by the client action through RPC)
+    # ------------------------------------------------------------
+
+    @api.model
+    def get_cockpit_data(self, filters=None):
+        """The whole payload of the cockpit for ``filters``: ``company_id``,
+        ``period_type`` (month / quarter / year / custom), ``date_from``,
+        ``date_to`` (ISO dates; default the current month), ``team_id``,
+        ``user_id``."""
+        filters = self._normalize_filters(filters or {})
+        company = self.env["res.company"].browse(filters["company_id"])
+        periods = self._periods(filters)
+        self.env.flush_all()
+        orders = self._query_orders(filters, periods)
+        lines = self._query_order_lines(filters, periods)
+        customers = self._query_customers(filters, periods)
+        pareto = self._query_pareto(filters, periods)
+        invoices = self._query_invoices(filters, periods)
+        collected = self._query_collected(filters, periods)
+        overdue = self._query_overdue(filters)
+        kpis = self._kpis(orders, invoices, collected, customers, overdue)
+        by_user = self._breakdown("user_id", orders, invoices, collected, customers, overdue)
+        by_team = self._breakdown("team_id", orders, invoices, collected, customers, overdue)
+        targets = self._targets(filters, periods, company, kpis, by_user, by_team)
+        payload = {
+            "filters": filters,
+            "options": self._filter_options(filters),
+            "currency": {
+                "id": company.currency_id.id,
+                "name": company.currency_id.name,
+                "symbol": company.currency_id.symbol,
+                "position": company.currency_id.position,
+                "digits": company.currency_id.decimal_places,
+            },
+            "company": {"id": company.id, "name": company.name},
+            "periods": {key: [start.isoformat(), end.isoformat()] for key, (start, end) in periods.items()},
+            "kpis": kpis,
+            "targets": targets,
+            "trend": self._trend(filters, periods, orders, invoices, collected),
+            "by_salesperson": self._named(by_user, "res.users"),
+            "by_team": self._named(by_team, "crm.team"),
+            "by_region": self._regions(orders, invoices),
+            "by_category": self._named(lines["categ_id"], "product.category", sort="revenue"),
+            "by_product": self._named(lines["product_id"], "product.product", sort="revenue")[:RANKING_SIZE],
+            "top_products_margin": self._named(lines["product_id"], "product.product", sort="margin")[
+                :RANKING_SIZE
+            ],
+            "pareto": pareto,
+            "segments": self._segment_breakdown(filters, periods),
+        }
+        return payload
+
+    @api.model
+    def get_drilldown_action(self, filters, kind, key=None):
+        """A list action of the records behind a figure. ``kind``: orders,
+        invoices, refunds, payments, customers, new_customers, overdue; ``key``
+        narrows it: ``{"bucket", "user_id", "team_id", "product_id", "categ_id",
+        "country_id", "state_id", "partner_id"}``."""
+        filters = self._normalize_filters(filters or {})
+        key = key or {}
+        periods = self._periods(filters)
+        bucket = key.get("bucket") or CURRENT
+        start, end = periods[bucket]
+        company_id = filters["company_id"]
+        user_id = key.get("user_id") or filters["user_id"]
+        team_id = key.get("team_id") or filters["team_id"]
+        scope = self.env.user._sales_plus_scope()
+        if kind == "orders":
+            begin, stop = self._utc_bounds(start, end)
+            domain = [
+                ("state", "=", "sale"),
+                ("company_id", "=", company_id),
+                ("date_order", ">=", begin),
+                ("date_order", "<", stop),
+            ]
+            domain += self._scope_domain(scope, "user_id", "team_id", user_id, team_id)
+            for field in ("partner_id.country_id", "partner_id.state_id"):
+                short = field.split(".")[1]
+                if key.get(short):
+                    domain.append((field, "=", key[short]))
+            if key.get("product_id"):
+                domain.append(("order_line.product_id", "=", key["product_id"]))
+            if key.get("categ_id"):
+                domain.append(("order_line.product_id.categ_id", "child_of", key["categ_id"]))
+            if key.get("partner_id"):
+                domain.append(("partner_id.commercial_partner_id", "=", key["partner_id"]))
+            name = self.env._("Orders")
+            return self._list_action(name, "sale.order", domain)
+        if kind in ("invoices", "refunds", "overdue"):
+            domain = [("company_id", "=", company_id), ("state", "=", "posted")]
+            if kind == "overdue":
+                domain += [
+                    ("move_type", "=", "out_invoice"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "<", self._today()),
+                ]
+            else:
+                domain += [
+                    (
+                        "move_type",
+                        "in",
+                        ("out_invoice", "out_refund") if kind == "invoices" else ("out_refund",),
+                    ),
+                    ("invoice_date", ">=", start),
+                    ("invoice_date", "<=", end),
+                ]
+            domain += self._scope_domain(scope, "invoice_user_id", "team_id", user_id, team_id)
+            if key.get("country_id"):
+                domain.append(("commercial_partner_id.country_id", "=", key["country_id"]))
+            if key.get("product_id"):
+                domain.append(("invoice_line_ids.product_id", "=", key["product_id"]))
+            name = self.env._("Invoices")
+            return self._list_action(name, "account.move", domain)
+        if kind == "payments":
+            payment_ids = self._collected_payment_ids(filters, start, end, user_id, team_id)
+            name = self.env._("Payments")
+            return self._list_action(name, "account.payment", [("id", "in", payment_ids)])
+        if kind in ("customers", "new_customers"):
+            partner_ids = self._customer_ids(filters, start, end, user_id, team_id, kind == "new_customers")
+            name = self.env._("Customers")
+            return self._list_action(name, "res.partner", [("id", "in", partner_ids)])
+        raise UserError(self.env._("Unknown figure %(kind)s.", kind=kind))
+
+    @api.model
+    def action_export_xlsx(self, filters=None):
+        """The XLSX report of exactly the payload the user sees for ``filters``."""
+        filters = self._normalize_filters(filters or {})
+        return self.env.ref("sales_plus.sales_plus_cockpit_xlsx_report").report_action(
+            self.env["res.company"].browse(filters["company_id"]), data={"filters": filters}
+        )
+
+    @api.model
+    def action_print_pdf(self, filters=None):
+        filters = self._normalize_filters(filters or {})
+        return self.env.ref("sales_plus.sales_plus_cockpit_pdf_report").report_action(
+            self.env["res.company"].browse(filters["company_id"]), data={"filters": filters}
+        )
+
+    # ------------------------------------------------------------
+    # FILTERS AND PERIODS
+    # ------------------------------------------------------------
+
+    def _today(self):
+        return fields.Date.context_today(self.with_context(tz=self._tz()))
+
+    def _tz(self):
+        return self.env.context.get("tz") or self.env.user.tz or "UTC"
+
+    def _normalize_filters(self, filters):
+        """Checked filters: the company must be one the user may use right now."""
+        allowed = self.env.companies if self.env.su else self.env.companies & self.env.user.company_ids
+        company_id = filters.get("company_id") or self.env.company.id
+        if company_id not in allowed.ids:
+            raise AccessError(self.env._("You cannot see the figures of this company."))
+        period_type = filters.get("period_type") or "month"
+        today = self._today()
+        if period_type in cockpit_pacing.PERIOD_TYPES:
+            anchor = fields.Date.to_date(filters.get("date_from")) or today
+            date_from, date_to = cockpit_pacing.period_bounds(period_type, anchor)
+        elif period_type == "custom":
+            date_from = fields.Date.to_date(filters.get("date_from"))
+            date_to = fields.Date.to_date(filters.get("date_to"))
+            if not date_from or not date_to or date_to < date_from:
+                raise UserError(self.env._("Choose a period whose end is not before its start."))
+        else:
+            raise UserError(self.env._("Unknown period type %(type)s.", type=period_type))
+        return {
+            "company_id": company_id,
+            "period_type": period_type,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "team_id": int(filters.get("team_id") or 0) or False,
+            "user_id": int(filters.get("user_id") or 0) or False,
+        }
+
+    def _periods(self, filters):
+        start = fields.Date.to_date(filters["date_from"])
+        end = fields.Date.to_date(filters["date_to"])
+        return {
+            CURRENT: (start, end),
+            PREVIOUS: cockpit_pacing.previous_period(start, end),
+            LAST_YEAR: cockpit_pacing.same_period_last_year(start, end),
+        }
+
+    def _utc_bounds(self, start, end):
+        """[start, end] in the user's timezone as naive UTC datetimes [begin, stop)."""
+        tz = pytz.timezone(self._tz())
+        begin = tz.localize(datetime.combine(start, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        stop = tz.localize(datetime.combine(end + timedelta(days=1), time.min))
+        return begin, stop.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _buckets_sql(self, periods, as_datetimes):
+        """VALUES (bucket, start, stop) of the three periods; stop excluded."""
+        rows = []
+        for key, (start, end) in periods.items():
+            if as_datetimes:
+                begin, stop = self._utc_bounds(start, end)
+                rows.append(SQL("(%s, %s::timestamp, %s::timestamp, %s::date)", key, begin, stop, start))
+            else:
+                rows.append(
+                    SQL("(%s, %s::date, %s::date, %s::date)", key, start, end + timedelta(days=1), start)
+                )
+        return SQL("(VALUES %s) AS b(bucket, start, stop, first_day)", SQL(", ").join(rows))
+
+    def _scope_sql(self, filters, user_column, team_column):
+        # the pacing cron computes everybody's figures in superuser mode
+        condition = (
+            SQL("TRUE") if self.env.su else self.env.user._sales_plus_scope_sql(user_column, team_column)
+        )
+        if filters["user_id"]:
+            condition = SQL("%s AND %s = %s", condition, user_column, filters["user_id"])
+        if filters["team_id"]:
+            condition = SQL("%s AND %s = %s", condition, team_column, filters["team_id"])
+        return condition
+
+    def _scope_domain(self, scope, user_field, team_field, user_id, team_id):
+        domain = []
+        if not scope["all"]:
+            domain = [(user_field, "in", scope["user_ids"])]
+            if scope["team_ids"]:
+                domain = ["|", *domain, (team_field, "in", scope["team_ids"])]
+        if user_id:
+            domain.append((user_field, "=", user_id))
+        if team_id:
+            domain.append((team_field, "=", team_id))
+        return domain
+
+    def _slot_unit(self, periods):
+        start, end = periods[CURRENT]
+        return "day" if (end - start).days <= 62 else "month"
+
+    # ------------------------------------------------------------
+    # QUERIES
+    # ------------------------------------------------------------
+
+    def _orders_cte(self, filters, periods):
+        """Confirmed orders of the three periods in company currency."""
+        return SQL(
+            """
+            SELECT so.id, b.bucket, so.user_id, so.team_id, so.date_order,
+                   partner.commercial_partner_id AS customer_id,
+                   commercial.country_id, commercial.state_id,
+                   so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
+                   COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin,
+                   ((so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date - b.first_day AS day_offset,
+                   ((EXTRACT(YEAR FROM (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)
+                     - EXTRACT(YEAR FROM b.first_day)) * 12
+                    + EXTRACT(MONTH FROM (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)
+                    - EXTRACT(MONTH FROM b.first_day))::int AS month_offset
+              FROM sale_order so
+              JOIN %(buckets)s ON so.date_order >= b.start AND so.date_order < b.stop
+              JOIN res_partner partner ON partner.id = so.partner_id
+              JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
+             WHERE so.state = 'sale'
+               AND so.company_id = %(company)s
+               AND %(scope)s
+            """,
+            tz=self._tz(),
+            buckets=self._buckets_sql(periods, as_datetimes=True),
+            company=filters["company_id"],
+            scope=self._scope_sql(filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")),
+        )
+
+    def _query_orders(self, filters, periods):
+        slot = SQL("day_offset") if self._slot_unit(periods) == "day" else SQL("month_offset")
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH o AS (%(orders)s)
+                SELECT bucket, user_id, team_id, country_id, state_id, %(slot)s AS slot,
+                       GROUPING(user_id, team_id, country_id, state_id, %(slot)s) AS level,
+                       COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin
+                  FROM o
+                 GROUP BY GROUPING SETS (
+                       (bucket), (bucket, user_id), (bucket, team_id),
+                       (bucket, country_id, state_id), (bucket, %(slot)s))
+                """,
+                orders=self._orders_cte(filters, periods),
+                slot=slot,
+            )
+        )
+        return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
+
+    def _query_order_lines(self, filters, periods):
+        """Revenue and margin of the current period by product and by category."""
+        begin, stop = self._utc_bounds(*periods[CURRENT])
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT line.product_id, template.categ_id,
+                       GROUPING(line.product_id, template.categ_id) AS level,
+                       SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
+                       SUM(COALESCE(line.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
+                       SUM(line.product_uom_qty) AS quantity
+                  FROM sale_order_line line
+                  JOIN sale_order so ON so.id = line.order_id
+                  JOIN product_product product ON product.id = line.product_id
+                  JOIN product_template template ON template.id = product.product_tmpl_id
+                 WHERE so.state = 'sale'
+                   AND so.company_id = %(company)s
+                   AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
+                   AND line.display_type IS NULL
+                   AND %(scope)s
+                 GROUP BY GROUPING SETS ((line.product_id), (template.categ_id))
+                """,
+                company=filters["company_id"],
+                begin=begin,
+                stop=stop,
+                scope=self._scope_sql(
+                    filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
+                ),
+            )
+        )
+        result = {"product_id": {}, "categ_id": {}}
+        for row in rows:
+            field = "categ_id" if row["product_id"] is None else "product_id"
+            if row[field] is None:
+                continue
+            revenue = row["revenue"] or 0.0
+            result[field][row[field]] = {
+                "revenue": revenue,
+                "margin": row["margin"] or 0.0,
+                "margin_pct": (row["margin"] or 0.0) / revenue if revenue else 0.0,
+                "quantity": row["quantity"] or 0.0,
+            }
+        return result
+
+    def _query_customers(self, filters, periods):
+        """Customers, new customers (first confirmed order of the company ever) and
+        repeat customers (two orders or more in the period), per period and per
+        salesperson / team."""
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH o AS (%(orders)s),
+                firsts AS (
+                    SELECT partner.commercial_partner_id AS customer_id, MIN(so.date_order) AS first_date
+                      FROM sale_order so
+                      JOIN res_partner partner ON partner.id = so.partner_id
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
+                       AND partner.commercial_partner_id IN (SELECT customer_id FROM o)
+                     GROUP BY partner.commercial_partner_id
+                ),
+                per AS (
+                    -- one row per customer of each period, of each salesperson and of each
+                    -- team: counting rows then needs no DISTINCT (hash aggregates only)
+                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
+                           GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
+                           BOOL_OR(o.date_order = f.first_date) AS is_new
+                      FROM o JOIN firsts f ON f.customer_id = o.customer_id
+                     GROUP BY GROUPING SETS (
+                           (o.bucket, o.customer_id), (o.bucket, o.customer_id, o.user_id),
+                           (o.bucket, o.customer_id, o.team_id))
+                )
+                SELECT bucket, user_id, team_id, level,
+                       COUNT(*) AS customers,
+                       COUNT(*) FILTER (WHERE is_new) AS new_customers,
+                       COUNT(*) FILTER (WHERE orders > 1) AS repeat_customers
+                  FROM per
+                 GROUP BY bucket, level, user_id, team_id
+                """,
+                orders=self._orders_cte(filters, periods),
+                company=filters["company_id"],
+            )
+        )
+        return self._split_levels(rows, ["user_id", "team_id"])
+
+    def _query_pareto(self, filters, periods):
+        """The biggest customers of the current period with their cumulative share,
+        and how many customers make 80% of the revenue."""
+        begin, stop = self._utc_bounds(*periods[CURRENT])
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH c AS (
+                    SELECT partner.commercial_partner_id AS customer_id,
+                           SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue
+                      FROM sale_order so
+                      JOIN res_partner partner ON partner.id = so.partner_id
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
+                       AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
+                       AND %(scope)s
+                     GROUP BY partner.commercial_partner_id
+                ),
+                r AS (
+                    SELECT customer_id, revenue,
+                           SUM(revenue) OVER (ORDER BY revenue DESC, customer_id) AS cumulative,
+                           SUM(revenue) OVER () AS total,
+                           ROW_NUMBER() OVER (ORDER BY revenue DESC, customer_id) AS rank
+                      FROM c
+                )
+                SELECT customer_id, revenue, cumulative, total, rank,
+                       (SELECT COUNT(*) FROM r WHERE cumulative - revenue < 0.8 * total) AS pareto_count,
+                       (SELECT COUNT(*) FROM r) AS customer_count
+                  FROM r
+                 WHERE rank <= %(size)s
+                 ORDER BY rank
+                """,
+                company=filters["company_id"],
+                begin=begin,
+                stop=stop,
+                scope=self._scope_sql(
+                    filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
+                ),
+                size=PARETO_SIZE,
+            )
+        )
+        partners = self.env["res.partner"].sudo().browse([r["customer_id"] for r in rows])
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        return {
+            "customers": rows[0]["customer_count"] if rows else 0,
+            "pareto_count": rows[0]["pareto_count"] if rows else 0,
+            "rows": [
+                {
+                    "id": r["customer_id"],
+                    "name": names.get(r["customer_id"], ""),
+                    "revenue": r["revenue"] or 0.0,
+                    "share": (r["revenue"] or 0.0) / r["total"] if r["total"] else 0.0,
+                    "cumulative_share": (r["cumulative"] or 0.0) / r["total"] if r["total"] else 0.0,
+                }
+                for r in rows
+            ],
+        }
+
+    def _query_invoices(self, filters, periods):
+        """Posted customer invoices and credit notes of the three periods, untaxed
+        and taxed, in company currency (the balance of their lines)."""
+        slot_unit = self._slot_unit(periods)
+        slot = (
+            SQL("(move.invoice_date - b.start)")
+            if slot_unit == "day"
+            else SQL(
+                "((EXTRACT(YEAR FROM move.invoice_date) - EXTRACT(YEAR FROM b.start)) * 12"
+                " + EXTRACT(MONTH FROM move.invoice_date) - EXTRACT(MONTH FROM b.start))::int"
+            )
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH l AS (
+                    SELECT b.bucket, move.invoice_user_id AS user_id, move.team_id,
+                           commercial.country_id, commercial.state_id, %(slot)s AS slot,
+                           CASE WHEN line.display_type = 'product' THEN -line.balance ELSE 0 END AS untaxed,
+                           CASE WHEN line.display_type = 'product' AND move.move_type = 'out_refund'
+                                THEN -line.balance ELSE 0 END AS refunded,
+                           CASE WHEN line.display_type = 'payment_term' THEN line.balance ELSE 0 END AS total
+                      FROM account_move_line line
+                      JOIN account_move move ON move.id = line.move_id
+                      JOIN %(buckets)s ON move.invoice_date >= b.start AND move.invoice_date < b.stop
+                      JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
+                     WHERE move.state = 'posted'
+                       AND move.move_type IN ('out_invoice', 'out_refund')
+                       AND move.company_id = %(company)s
+                       AND line.display_type IN ('product', 'payment_term')
+                       AND %(scope)s
+                )
+                SELECT bucket, user_id, team_id, country_id, state_id, slot,
+                       GROUPING(user_id, team_id, country_id, state_id, slot) AS level,
+                       SUM(untaxed) AS invoiced, SUM(refunded) AS refunded, SUM(total) AS invoiced_total
+                  FROM l
+                 GROUP BY GROUPING SETS (
+                       (bucket), (bucket, user_id), (bucket, team_id),
+                       (bucket, country_id, state_id), (bucket, slot))
+                """,
+                slot=slot,
+                buckets=self._buckets_sql(periods, as_datetimes=False),
+                company=filters["company_id"],
+                scope=self._scope_sql(
+                    filters, SQL.identifier("move", "invoice_user_id"), SQL.identifier("move", "team_id")
+                ),
+            )
+        )
+        return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
+
+    def _collected_sql(self, filters, buckets, scope):
+        """Payments matched with posted customer invoices, dated by the matching
+        (the later of the invoice and payment dates), in company currency."""
+        return SQL(
+            """
+            SELECT b.bucket, b.start, partial.max_date, partial.amount, pay.id AS payment_move_id,
+                   inv.invoice_user_id AS user_id, inv.team_id
+              FROM account_partial_reconcile partial
+              JOIN %(buckets)s ON partial.max_date >= b.start AND partial.max_date < b.stop
+              JOIN account_move_line inv_line ON inv_line.id = partial.debit_move_id
+              JOIN account_move inv ON inv.id = inv_line.move_id
+              JOIN account_move_line pay_line ON pay_line.id = partial.credit_move_id
+              JOIN account_move pay ON pay.id = pay_line.move_id
+             WHERE partial.company_id = %(company)s
+               AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
+               AND pay.move_type = 'entry' AND pay.state = 'posted'
+               AND %(scope)s
+            """,
+            buckets=buckets,
+            company=filters["company_id"],
+            scope=scope,
+        )
+
+    def _query_collected(self, filters, periods):
+        slot = (
+            SQL("(max_date - start)")
+            if self._slot_unit(periods) == "day"
+            else SQL(
+                "((EXTRACT(YEAR FROM max_date) - EXTRACT(YEAR FROM start)) * 12"
+                " + EXTRACT(MONTH FROM max_date) - EXTRACT(MONTH FROM start))::int"
+            )
+        )
+        scope = self._scope_sql(
+            filters, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH c AS (%(collected)s)
+                SELECT bucket, user_id, team_id, %(slot)s AS slot,
+                       GROUPING(user_id, team_id, %(slot)s) AS level,
+                       SUM(amount) AS collected
+                  FROM c
+                 GROUP BY GROUPING SETS ((bucket), (bucket, user_id), (bucket, team_id), (bucket, %(slot)s))
+                """,
+                collected=self._collected_sql(filters, self._buckets_sql(periods, as_datetimes=False), scope),
+                slot=slot,
+            )
+        )
+        return self._split_levels(rows, ["user_id", "team_id", "slot"])
+
+    def _query_overdue(self, filters):
+        """Receivables of posted customer invoices past their due date today."""
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT move.invoice_user_id AS user_id, move.team_id,
+                       GROUPING(move.invoice_user_id, move.team_id) AS level,
+                       SUM(move.amount_residual_signed) AS overdue
+                  FROM account_move move
+                 WHERE move.state = 'posted'
+                   AND move.move_type = 'out_invoice'
+                   AND move.payment_state IN ('not_paid', 'partial')
+                   AND move.invoice_date_due < %(today)s
+                   AND move.company_id = %(company)s
+                   AND %(scope)s
+                 GROUP BY GROUPING SETS ((), (move.invoice_user_id), (move.team_id))
+                """,
+                today=self._today(),
+                company=filters["company_id"],
+                scope=self._scope_sql(
+                    filters, SQL.identifier("move", "invoice_user_id"), SQL.identifier("move", "team_id")
+                ),
+            )
+        )
+        result = {"total": 0.0, "user_id": {}, "team_id": {}}
+        for row in rows:
+            if row["level"] == 3:
+                result["total"] = row["overdue"] or 0.0
+            elif row["level"] == 1:
+                result["user_id"][row["user_id"]] = row["overdue"] or 0.0
+            else:
+                result["team_id"][row["team_id"]] = row["overdue"] or 0.0
+        return result
+
+    def _split_levels(self, rows, columns):
+        """Rows of a GROUPING SETS query sorted by what they are grouped by:
+        ``{"total": {bucket: row}, "user_id": {bucket: {id: row}}, ...}``; rows
+        grouped by country and state are keyed ``(country_id, state_id)`` under
+        ``"country_id"``. ``columns`` are those given to ``GROUPING()``, in order
+        (the first one is its highest bit, set when the column is not grouped)."""
+        result = defaultdict(lambda: defaultdict(dict))
+        for row in rows:
+            bucket = row.pop("bucket")
+            level = row.pop("level")
+            grouped = [c for i, c in enumerate(columns) if not level & (1 << (len(columns) - 1 - i))]
+            if not grouped:
+                result["total"][bucket] = row
+            elif grouped == ["country_id", "state_id"]:
+                result["country_id"][bucket][(row["country_id"], row["state_id"])] = row
+            else:
+                result[grouped[0]][bucket][row[grouped[0]]] = row
+        return result
+
+    # ------------------------------------------------------------
+    # FIGURES
+    # ------------------------------------------------------------
+
+    def _figures(self, order_row, invoice_row, collected_row, customer_row, overdue):
+        order_row, invoice_row = order_row or {}, invoice_row or {}
+        collected_row, customer_row = collected_row or {}, customer_row or {}
+        refunded = invoice_row.get("refunded") or 0.0
+        revenue = (order_row.get("revenue") or 0.0) + refunded
+        orders = order_row.get("orders") or 0
+        margin = order_row.get("margin") or 0.0
+        invoiced_total = invoice_row.get("invoiced_total") or 0.0
+        collected = collected_row.get("collected") or 0.0
+        customers = customer_row.get("customers") or 0
+        new_customers = customer_row.get("new_customers") or 0
+        return {
+            "revenue": revenue,
+            "orders": orders,
+            "aov": (order_row.get("revenue") or 0.0) / orders if orders else 0.0,
+            "margin": margin,
+            "margin_pct": margin / order_row["revenue"] if order_row.get("revenue") else 0.0,
+            "invoiced": invoice_row.get("invoiced") or 0.0,
+            "refunded": -refunded,
+            "collected": collected,
+            "collection_rate": collected / invoiced_total if invoiced_total else 0.0,
+            "overdue": overdue,
+            "customers": customers,
+            "new_customers": new_customers,
+            "returning_customers": customers - new_customers,
+            "repurchase_rate": (customer_row.get("repeat_customers") or 0) / customers if customers else 0.0,
+        }
+
+    def _kpis(self, orders, invoices, collected, customers, overdue):
+        return {
+            bucket: self._figures(
+                orders["total"].get(bucket),
+                invoices["total"].get(bucket),
+                collected["total"].get(bucket),
+                customers["total"].get(bucket),
+                overdue["total"] if bucket == CURRENT else 0.0,
+            )
+            for bucket in BUCKETS
+        }
+
+    def _breakdown(self, field, orders, invoices, collected, customers, overdue):
+        """``{id: {bucket: figures}}`` by salesperson or team."""
+        ids = set()
+        for source in (orders, invoices, collected, customers):
+            for bucket in BUCKETS:
+                ids |= set(source[field][bucket])
+        ids |= set(overdue[field])
+        return {
+            record_id: {
+                bucket: self._figures(
+                    orders[field][bucket].get(record_id),
+                    invoices[field][bucket].get(record_id),
+                    collected[field][bucket].get(record_id),
+                    customers[field][bucket].get(record_id),
+                    overdue[field].get(record_id, 0.0) if bucket == CURRENT else 0.0,
+                )
+                for bucket in BUCKETS
+            }
+            for record_id in ids
+        }
+
+    def _named(self, values, model, sort="revenue"):
+        """Rows ``{"id", "name", ...figures}`` sorted by ``sort`` descending; one
+        query for the names of all ids."""
+        ids = [i for i in values if i]
+        names = dict(self.env[model].sudo().browse(ids).mapped(lambda r: (r.id, r.display_name)))
+        rows = []
+        none_label = self.env._("None")
+        for record_id, figures in values.items():
+            row = {"id": record_id or False, "name": names.get(record_id) or none_label}
+            if isinstance(figures, dict) and CURRENT in figures:
+                row.update(figures[CURRENT])
+                row["previous"] = figures[PREVIOUS]
+                row["last_year"] = figures[LAST_YEAR]
+            else:
+                row.update(figures)
+            rows.append(row)
+        rows.sort(key=lambda r: (-(r.get(sort) or 0.0), r["name"]))
+        return rows
+
+    def _regions(self, orders, invoices):
+        values = {}
+        for (country_id, state_id), row in orders["country_id"][CURRENT].items():
+            values[(country_id, state_id)] = {"revenue": row["revenue"] or 0.0, "orders": row["orders"]}
+        for key, row in invoices["country_id"][CURRENT].items():
+            entry = values.setdefault(key, {"revenue": 0.0, "orders": 0})
+            entry["revenue"] += row["refunded"] or 0.0
+            entry["invoiced"] = row["invoiced"] or 0.0
+        countries = self.env["res.country"].sudo().browse({k[0] for k in values if k[0]})
+        states = self.env["res.country.state"].sudo().browse({k[1] for k in values if k[1]})
+        none_label = self.env._("None")
+        country_names = {c.id: c.name for c in countries}
+        state_names = {s.id: s.name for s in states}
+        rows = [
+            {
+                "country_id": country_id or False,
+                "state_id": state_id or False,
+                "name": " / ".join(n for n in (country_names.get(country_id), state_names.get(state_id)) if n)
+                or none_label,
+                "invoiced": 0.0,
+                **figures,
+            }
+            for (country_id, state_id), figures in values.items()
+        ]
+        rows.sort(key=lambda r: (-r["revenue"], r["name"]))
+        return rows
+
+    def _trend(self, filters, periods, orders, invoices, collected):
+        """Figures per day (periods up to two months) or per month, the current
+        period next to the same period last year, aligned by position."""
+        start, end = periods[CURRENT]
+        unit = self._slot_unit(periods)
+        if unit == "day":
+            slots = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+            labels = [d.strftime("%m-%d") for d in slots]
+        else:
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            labels = []
+            for n in range(months):
+                year, month = divmod(start.month - 1 + n, 12)
+                labels.append(f"{start.year + year}-{month + 1:02d}")
+        result = []
+        for index, label in enumerate(labels):
+            entry = {"label": label}
+            for bucket in (CURRENT, LAST_YEAR):
+                suffix = "" if bucket == CURRENT else "_last_year"
+                order_row = orders["slot"][bucket].get(index) or {}
+                invoice_row = invoices["slot"][bucket].get(index) or {}
+                collected_row = collected["slot"][bucket].get(index) or {}
+                entry["revenue" + suffix] = (order_row.get("revenue") or 0.0) + (
+                    invoice_row.get("refunded") or 0.0
+                )
+                entry["margin" + suffix] = order_row.get("margin") or 0.0
+                entry["invoiced" + suffix] = invoice_row.get("invoiced") or 0.0
+                entry["collected" + suffix] = collected_row.get("collected") or 0.0
+            result.append(entry)
+        return result
+
+    def _segment_breakdown(self, filters, periods):
+        """Hook for the RFM capability: revenue by customer segment / ABC class.
+        Returns an empty list while the RFM models are not installed."""
+        return []
+
+    # ------------------------------------------------------------
+    # TARGETS AND PACING
+    # ------------------------------------------------------------
+
+    def _working_calendar(self, company, start, end):
+        """Working weekdays and holidays of the company's calendar when the
+        ``resource`` module provides one, else Monday to Friday."""
+        calendar = company["resource_calendar_id"] if "resource_calendar_id" in company._fields else None
+        if not calendar:
+            return cockpit_pacing.MONDAY_TO_FRIDAY, ()
+        weekdays = frozenset(int(day) for day in calendar.attendance_ids.mapped("dayofweek"))
+        holidays = set()
+        for leave in calendar.global_leave_ids:
+            day = leave.date_from.date()
+            while day <= leave.date_to.date():
+                if start <= day <= end:
+                    holidays.add(day)
+                day += timedelta(days=1)
+        return weekdays or cockpit_pacing.MONDAY_TO_FRIDAY, tuple(holidays)
+
+    def _targets(self, filters, periods, company, kpis, by_user, by_team):
+        """Targets falling in the current period (prorated by working days when a
+        target's period is longer), with completion, pacing and run-rate forecast:
+        in total, per salesperson and per team (team target next to the sum of its
+        members' targets)."""
+        start, end = periods[CURRENT]
+        domain = [
+            ("company_id", "=", company.id),
+            ("date_from", "<=", end),
+            ("date_to", ">=", start),
+        ]
+        if filters["user_id"]:
+            domain.append(("user_id", "=", filters["user_id"]))
+        if filters["team_id"]:
+            domain += [
+                "|",
+                ("team_id", "=", filters["team_id"]),
+                ("user_id.crm_team_ids", "in", [filters["team_id"]]),
+            ]
+        targets = self.env["sales_plus.target"].search(domain)
+        span_start = min([start, *targets.mapped("date_from")])
+        span_end = max([end, *targets.mapped("date_to")])
+        weekdays, holidays = self._working_calendar(company, span_start, span_end)
+        today = self._today()
+        per_user = defaultdict(lambda: defaultdict(float))
+        per_team = defaultdict(lambda: defaultdict(float))
+        for target in targets:
+            amount = cockpit_pacing.prorate(
+                target.amount, target.date_from, target.date_to, start, end, weekdays, holidays
+            )
+            if target.user_id:
+                per_user[target.user_id.id][target.metric] += amount
+            else:
+                per_team[target.team_id.id][target.metric] += amount
+        team_members = {
+            team.id: team.member_ids.ids for team in self.env["crm.team"].sudo().browse(list(by_team))
+        }
+        team_members.update(
+            {team.id: team.member_ids.ids for team in self.env["crm.team"].sudo().browse(list(per_team))}
+        )
+
+        def pace(target_amount, actual):
+            figures = cockpit_pacing.pacing(target_amount, actual, start, end, today, weekdays, holidays)
+            figures.update(target=target_amount, actual=actual)
+            return figures
+
+        totals = {}
+        for metric in TARGET_METRICS:
+            team_total = sum(values.get(metric, 0.0) for values in per_team.values())
+            user_total = sum(values.get(metric, 0.0) for values in per_user.values())
+            target_amount = team_total if team_total and not filters["user_id"] else user_total
+            totals[metric] = pace(target_amount, kpis[CURRENT][metric])
+            totals[metric]["member_target"] = user_total
+        user_rows = {
+            user_id: {
+                m: pace(values.get(m, 0.0), by_user.get(user_id, {}).get(CURRENT, {}).get(m, 0.0))
+                for m in TARGET_METRICS
+            }
+            for user_id, values in per_user.items()
+        }
+        team_rows = {}
+        for team_id in set(per_team) | {t for t in by_team if t}:
+            values = per_team.get(team_id, {})
+            members = team_members.get(team_id, [])
+            team_rows[team_id] = {}
+            for metric in TARGET_METRICS:
+                row = pace(
+                    values.get(metric, 0.0), by_team.get(team_id, {}).get(CURRENT, {}).get(metric, 0.0)
+                )
+                row["member_target"] = sum(per_user.get(u, {}).get(metric, 0.0) for u in members)
+                team_rows[team_id][metric] = row
+        # the breakdown rows carry their targets
+        for user_id, metrics in user_rows.items():
+            by_user.setdefault(
+                user_id, {bucket: self._figures(None, None, None, None, 0.0) for bucket in BUCKETS}
+            )
+            by_user[user_id][CURRENT]["targets"] = metrics
+            by_user[user_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
+            by_user[user_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"] or 0.0
+        for team_id, metrics in team_rows.items():
+            by_team.setdefault(
+                team_id, {bucket: self._figures(None, None, None, None, 0.0) for bucket in BUCKETS}
+            )
+            by_team[team_id][CURRENT]["targets"] = metrics
+            by_team[team_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
+            by_team[team_id][CURRENT]["revenue_member_target"] = metrics["revenue"]["member_target"]
+            by_team[team_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"] or 0.0
+        elapsed = cockpit_pacing.pacing(1.0, 0.0, start, end, today, weekdays, holidays)["elapsed"]
+        return {"elapsed": elapsed, "totals": totals, "count": len(targets)}
+
+    # ------------------------------------------------------------
+    # FILTER OPTIONS AND DRILL-DOWN HELPERS
+    # ------------------------------------------------------------
+
+    def _filter_options(self, filters):
+        """Companies, teams and salespeople the user may pick."""
+        companies = self.env.companies & self.env.user.company_ids
+        scope = self.env.user._sales_plus_scope()
+        team_domain = [("company_id", "in", [filters["company_id"], False])]
+        user_domain = [("share", "=", False), ("company_ids", "in", filters["company_id"])]
+        if not scope["all"]:
+            team_domain.append(("id", "in", scope["team_ids"]))
+            teams = self.env["crm.team"].sudo().search(team_domain)
+            user_domain.append(("id", "in", list(set(scope["user_ids"]) | set(teams.member_ids.ids))))
+        else:
+            teams = self.env["crm.team"].sudo().search(team_domain)
+            user_domain.append(("group_ids", "in", self.env.ref("sales_team.group_sale_salesman").ids))
+        users = self.env["res.users"].sudo().search(user_domain, order="name")
+        return {
+            "companies": [{"id": c.id, "name": c.name} for c in companies],
+            "teams": [{"id": t.id, "name": t.name} for t in teams],
+            "users": [{"id": u.id, "name": u.name} for u in users],
+        }
+
+    def _list_action(self, name, model, domain):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "views": [[False, "list"], [False, "form"]],
+            "domain": domain,
+            "context": {"create": False},
+            "target": "current",
+        }
+
+    def _collected_payment_ids(self, filters, start, end, user_id, team_id):
+        drill = dict(filters, user_id=user_id, team_id=team_id)
+        scope = self._scope_sql(
+            drill, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
+        )
+        buckets = self._buckets_sql({CURRENT: (start, end)}, as_datetimes=False)
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT payment.id
+                  FROM (%(collected)s) c
+                  JOIN account_payment payment ON payment.move_id = c.payment_move_id
+                """,
+                collected=self._collected_sql(filters, buckets, scope),
+            )
+        )
+        return [r[0] for r in rows]
+
+    def _customer_ids(self, filters, start, end, user_id, team_id, only_new):
+        drill = dict(filters, user_id=user_id, team_id=team_id)
+        begin, stop = self._utc_bounds(start, end)
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT partner.commercial_partner_id
+                  FROM sale_order so
+                  JOIN res_partner partner ON partner.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id = %(company)s
+                   AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
+                   AND %(scope)s
+                   AND (NOT %(only_new)s OR NOT EXISTS (
+                        SELECT 1 FROM sale_order earlier
+                          JOIN res_partner ep ON ep.id = earlier.partner_id
+                         WHERE earlier.state = 'sale' AND earlier.company_id = so.company_id
+                           AND ep.commercial_partner_id = partner.commercial_partner_id
+                           AND earlier.date_order < %(begin)s))
+                """,
+                company=filters["company_id"],
+                begin=begin,
+                stop=stop,
+                scope=self._scope_sql(
+                    drill, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
+                ),
+                only_new=only_new,
+            )
+        )
+        return [r[0] for r in rows]
+
+    # ------------------------------------------------------------
+    # PACING ALERTS (cron)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_pacing_alerts(self):
+        """Tell the team leader of each salesperson (or of each team) whose target
+        is behind pace: activity + email, once per target."""
+        today = fields.Date.context_today(self)
+        targets = (
+            self.env["sales_plus.target"]
+            .sudo()
+            .search([("date_from", "<=", today), ("date_to", ">=", today), ("pacing_alert_date", "=", False)])
+        )
+        for company in targets.company_id:
+            company_targets = targets.filtered(lambda t, c=company: t.company_id == c)
+            self.with_company(company)._send_pacing_alerts(company, company_targets, today)
+
+    def _send_pacing_alerts(self, company, targets, today):
+        elapsed_min = company.sales_plus_pacing_elapsed_pct / 100.0
+        completion_min = company.sales_plus_pacing_completion_pct / 100.0
+        start = min(targets.mapped("date_from"))
+        end = max(targets.mapped("date_to"))
+        weekdays, holidays = self._working_calendar(company, start, end)
+        actuals = self._target_actuals(company, targets)
+        late = self.env["sales_plus.target"]
+        activity_type = self.env.ref("sales_plus.mail_activity_type_sales_plus_followup")
+        for target in targets:
+            figures = cockpit_pacing.pacing(
+                target.amount,
+                actuals.get(target.id, 0.0),
+                target.date_from,
+                target.date_to,
+                today,
+                weekdays,
+                holidays,
+            )
+            if (
+                not target.amount
+                or figures["elapsed"] < elapsed_min
+                or figures["completion"] >= completion_min
+            ):
+                continue
+            team = target.team_id or target.user_id.sale_team_id
+            leader = company._sales_plus_responsible(team.user_id)
+            if not leader:
+                continue
+            summary = self.env._(
+                "%(target)s is behind pace: %(completion)s%% done with %(elapsed)s%% of the period gone",
+                target=target.name,
+                completion=round(figures["completion"] * 100),
+                elapsed=round(figures["elapsed"] * 100),
+            )
+            target.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=summary,
+                user_id=leader.id,
+                date_deadline=today,
+            )
+            target.message_post(
+                body=summary,
+                partner_ids=leader.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+            )
+            late |= target
+        late.pacing_alert_date = today
+
+    def _target_actuals(self, company, targets):
+        """Actual of each target over its own period: one payload per distinct
+        period (targets share months, so a handful of queries per run)."""
+        actuals = {}
+        by_period = defaultdict(lambda: self.env["sales_plus.target"])
+        for target in targets:
+            by_period[(target.date_from, target.date_to)] |= target
+        cockpit = self.sudo().with_context(allowed_company_ids=[company.id], tz=self.env.user.tz or "UTC")
+        for (start, end), period_targets in by_period.items():
+            payload = cockpit.get_cockpit_data(
+                {
+                    "company_id": company.id,
+                    "period_type": "custom",
+                    "date_from": start.isoformat(),
+                    "date_to": end.isoformat(),
+                }
+            )
+            users = {row["id"]: row for row in payload["by_salesperson"]}
+            teams = {row["id"]: row for row in payload["by_team"]}
+            for target in period_targets:
+                row = users.get(target.user_id.id) if target.user_id else teams.get(target.team_id.id)
+                actuals[target.id] = (row or {}).get(target.metric, 0.0)
+        return actuals

@@ -1,0 +1,92 @@
+from odoo import models
+
+
+class SalesPlusCockpitXlsx(models.AbstractModel):
+    """The cockpit as XLSX: the very payload the screen shows to the user for
+    the filters they picked (computed again with their rights)."""
+
+    _name = "report.sales_plus.cockpit_xlsx"
+    _inherit = "report.report_xlsx.abstract"
+    _description = "Sales Cockpit XLSX Export"
+
+    def generate_xlsx_report(self, workbook, data, companies):
+        payload = self.env["sales_plus.cockpit"].get_cockpit_data((data or {}).get("filters"))
+        labels = self.env["report.sales_plus.report_cockpit_summary"]._labels()
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        percent = workbook.add_format({"num_format": "0.0%"})
+        formats = {"percent": percent, "money": money, "count": None}
+
+        sheet = workbook.add_worksheet(self.env._("Summary"))
+        sheet.write(0, 0, payload["company"]["name"], bold)
+        sheet.write(1, 0, self.env._("Period"))
+        sheet.write(1, 1, " - ".join(payload["periods"]["current"]))
+        sheet.write(2, 0, self.env._("Currency"))
+        sheet.write(2, 1, payload["currency"]["name"])
+        headers = [
+            self.env._("Figure"),
+            self.env._("Current"),
+            self.env._("Previous Period"),
+            self.env._("Same Period Last Year"),
+        ]
+        for col, title in enumerate(headers):
+            sheet.write(4, col, title, bold)
+        for row, (key, label, kind) in enumerate(labels["kpis"], start=5):
+            sheet.write(row, 0, label)
+            for col, bucket in enumerate(("current", "previous", "last_year"), start=1):
+                sheet.write(row, col, payload["kpis"][bucket][key], formats[kind])
+        row += 2
+        sheet.write(row, 0, self.env._("Targets"), bold)
+        target_headers = [
+            self.env._("Metric"),
+            self.env._("Target"),
+            self.env._("Actual"),
+            self.env._("Completion"),
+            self.env._("Expected to Date"),
+            self.env._("Forecast"),
+        ]
+        row += 1
+        for col, title in enumerate(target_headers):
+            sheet.write(row, col, title, bold)
+        for key, label in labels["metrics"]:
+            figures = payload["targets"]["totals"][key]
+            row += 1
+            sheet.write(row, 0, label)
+            sheet.write(row, 1, figures["target"], money)
+            sheet.write(row, 2, figures["actual"], money)
+            sheet.write(row, 3, figures["completion"] or 0.0, percent)
+            sheet.write(row, 4, figures["expected"], money)
+            sheet.write(row, 5, figures["forecast"], money)
+        sheet.set_column(0, 0, 28)
+        sheet.set_column(1, 5, 18)
+
+        columns = labels["breakdown_columns"]
+        for key, title in labels["breakdowns"]:
+            sheet = workbook.add_worksheet(title[:31])
+            sheet.write(0, 0, title, bold)
+            present = [c for c in columns if any(c[0] in r for r in payload[key])]
+            for col, (__, col_title, __kind) in enumerate(present, start=1):
+                sheet.write(0, col, col_title, bold)
+            for row, record in enumerate(payload[key], start=1):
+                sheet.write(row, 0, record["name"])
+                for col, (field, __, kind) in enumerate(present, start=1):
+                    sheet.write(row, col, record.get(field, 0), formats[kind])
+            sheet.set_column(0, 0, 30)
+            sheet.set_column(1, len(present), 16)
+
+        sheet = workbook.add_worksheet(self.env._("Customer Pareto"))
+        for col, title in enumerate(
+            [
+                self.env._("Customer"),
+                self.env._("Revenue"),
+                self.env._("Share"),
+                self.env._("Cumulative Share"),
+            ]
+        ):
+            sheet.write(0, col, title, bold)
+        for row, record in enumerate(payload["pareto"]["rows"], start=1):
+            sheet.write(row, 0, record["name"])
+            sheet.write(row, 1, record["revenue"], money)
+            sheet.write(row, 2, record["share"], percent)
+            sheet.write(row, 3, record["cumulative_share"], percent)
+        sheet.set_column(0, 0, 30)

@@ -1,0 +1,238 @@
+import { Component, onWillStart, onWillUnmount, useEffect, useRef, useState } from "@odoo/owl";
+import { loadBundle } from "@web/core/assets";
+import { formatCurrency } from "@web/core/currency";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+
+/**
+ * Sales Cockpit: KPI cards with comparisons, targets and pacing, charts and
+ * rankings. Every figure comes from sales_plus.cockpit.get_cockpit_data (scoped
+ * by the server to what the user may see) and drills down to its records.
+ */
+export class SalesCockpit extends Component {
+    static template = "sales_plus.SalesCockpit";
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.chartRef = useRef("trendChart");
+        this.chart = null;
+        const today = luxon.DateTime.local();
+        this.state = useState({
+            filters: {
+                period_type: "month",
+                date_from: today.startOf("month").toISODate(),
+                date_to: today.endOf("month").toISODate(),
+                company_id: false,
+                team_id: false,
+                user_id: false,
+            },
+            data: null,
+            loading: true,
+        });
+        onWillStart(async () => {
+            await loadBundle("web.chartjs_lib");
+            await this.load();
+        });
+        useEffect(
+            () => this.renderChart(),
+            () => [this.state.data]
+        );
+        onWillUnmount(() => this.chart && this.chart.destroy());
+    }
+
+    // ------------------------------------------------------------
+    // Labels
+    // ------------------------------------------------------------
+
+    get kpiCards() {
+        return [
+            { key: "revenue", label: _t("Revenue"), kind: "money", drill: "orders" },
+            { key: "orders", label: _t("Orders"), kind: "count", drill: "orders" },
+            { key: "aov", label: _t("Average Order Value"), kind: "money", drill: "orders" },
+            { key: "margin", label: _t("Gross Margin"), kind: "money", drill: "orders" },
+            { key: "margin_pct", label: _t("Margin %"), kind: "percent", drill: "orders" },
+            { key: "invoiced", label: _t("Invoiced"), kind: "money", drill: "invoices" },
+            { key: "collected", label: _t("Collected"), kind: "money", drill: "payments" },
+            { key: "collection_rate", label: _t("Collection Rate"), kind: "percent", drill: "payments" },
+            { key: "overdue", label: _t("Overdue Receivables"), kind: "money", drill: "overdue", lowerIsBetter: true },
+            { key: "customers", label: _t("Customers"), kind: "count", drill: "customers" },
+            { key: "new_customers", label: _t("New Customers"), kind: "count", drill: "new_customers" },
+            { key: "repurchase_rate", label: _t("Repurchase Rate"), kind: "percent", drill: "customers" },
+        ];
+    }
+
+    get targetMetrics() {
+        return [
+            { key: "revenue", label: _t("Revenue"), kind: "money", drill: "orders" },
+            { key: "invoiced", label: _t("Invoiced"), kind: "money", drill: "invoices" },
+            { key: "margin", label: _t("Gross Margin"), kind: "money", drill: "orders" },
+            { key: "collected", label: _t("Collected"), kind: "money", drill: "payments" },
+            { key: "new_customers", label: _t("New Customers"), kind: "count", drill: "new_customers" },
+        ];
+    }
+
+    get periodTypes() {
+        return [
+            { key: "month", label: _t("Month") },
+            { key: "quarter", label: _t("Quarter") },
+            { key: "year", label: _t("Year") },
+            { key: "custom", label: _t("Custom") },
+        ];
+    }
+
+    // ------------------------------------------------------------
+    // Data
+    // ------------------------------------------------------------
+
+    async load() {
+        this.state.loading = true;
+        const data = await this.orm.call("sales_plus.cockpit", "get_cockpit_data", [this.state.filters]);
+        Object.assign(this.state.filters, data.filters);
+        this.state.data = data;
+        this.state.loading = false;
+    }
+
+    async onFilterChange(field, ev) {
+        const value = ev.target.value;
+        this.state.filters[field] = ["company_id", "team_id", "user_id"].includes(field)
+            ? parseInt(value) || false
+            : value;
+        if (field === "company_id") {
+            this.state.filters.team_id = false;
+            this.state.filters.user_id = false;
+        }
+        await this.load();
+    }
+
+    async shiftPeriod(step) {
+        const filters = this.state.filters;
+        const from = luxon.DateTime.fromISO(filters.date_from);
+        const to = luxon.DateTime.fromISO(filters.date_to);
+        if (filters.period_type === "custom") {
+            const days = to.diff(from, "days").days + 1;
+            filters.date_from = from.plus({ days: step * days }).toISODate();
+            filters.date_to = to.plus({ days: step * days }).toISODate();
+        } else {
+            const unit = { month: "months", quarter: "quarters", year: "years" }[filters.period_type];
+            filters.date_from = from.plus({ [unit]: step }).toISODate();
+        }
+        await this.load();
+    }
+
+    // ------------------------------------------------------------
+    // Formatting
+    // ------------------------------------------------------------
+
+    format(value, kind) {
+        if (value === null || value === undefined) {
+            return "—";
+        }
+        if (kind === "percent") {
+            return `${(value * 100).toFixed(1)} %`;
+        }
+        if (kind === "count") {
+            return Math.round(value).toLocaleString();
+        }
+        return formatCurrency(value, this.state.data.currency.id, { humanReadable: true });
+    }
+
+    /** Change against a comparison value: {cls, arrow, text}. */
+    delta(current, reference, lowerIsBetter = false) {
+        if (!reference) {
+            return { cls: "text-muted", arrow: "", text: current ? _t("new") : "—" };
+        }
+        const change = (current - reference) / Math.abs(reference);
+        const up = change >= 0;
+        const good = lowerIsBetter ? !up : up;
+        return {
+            cls: Math.abs(change) < 0.0005 ? "text-muted" : good ? "text-success" : "text-danger",
+            arrow: up ? "fa-arrow-up" : "fa-arrow-down",
+            text: `${(change * 100).toFixed(1)} %`,
+        };
+    }
+
+    paceClass(figures) {
+        if (!figures.target) {
+            return "bg-secondary";
+        }
+        if (figures.pace === null || figures.pace >= 1) {
+            return "bg-success";
+        }
+        return figures.pace >= 0.8 ? "bg-warning" : "bg-danger";
+    }
+
+    // ------------------------------------------------------------
+    // Drill-down, export
+    // ------------------------------------------------------------
+
+    async drill(kind, key = {}) {
+        const action = await this.orm.call("sales_plus.cockpit", "get_drilldown_action", [
+            this.state.filters,
+            kind,
+            key,
+        ]);
+        await this.action.doAction(action);
+    }
+
+    async exportXlsx() {
+        const action = await this.orm.call("sales_plus.cockpit", "action_export_xlsx", [this.state.filters]);
+        await this.action.doAction(action);
+    }
+
+    async printPdf() {
+        const action = await this.orm.call("sales_plus.cockpit", "action_print_pdf", [this.state.filters]);
+        await this.action.doAction(action);
+    }
+
+    // ------------------------------------------------------------
+    // Chart
+    // ------------------------------------------------------------
+
+    renderChart() {
+        if (!this.chartRef.el || !this.state.data) {
+            return;
+        }
+        if (this.chart) {
+            this.chart.destroy();
+        }
+        const trend = this.state.data.trend;
+        this.chart = new Chart(this.chartRef.el, {
+            type: "bar",
+            data: {
+                labels: trend.map((t) => t.label),
+                datasets: [
+                    { type: "bar", label: _t("Revenue"), data: trend.map((t) => t.revenue), backgroundColor: "#4a90d9" },
+                    { type: "bar", label: _t("Collected"), data: trend.map((t) => t.collected), backgroundColor: "#5cb85c" },
+                    {
+                        type: "line",
+                        label: _t("Revenue, same period last year"),
+                        data: trend.map((t) => t.revenue_last_year),
+                        borderColor: "#999999",
+                        backgroundColor: "#999999",
+                        borderDash: [4, 4],
+                        pointRadius: 0,
+                    },
+                    {
+                        type: "line",
+                        label: _t("Gross Margin"),
+                        data: trend.map((t) => t.margin),
+                        borderColor: "#f0ad4e",
+                        backgroundColor: "#f0ad4e",
+                        pointRadius: 0,
+                    },
+                ],
+            },
+            options: {
+                maintainAspectRatio: false,
+                animation: false,
+                scales: { y: { beginAtZero: true } },
+                plugins: { legend: { position: "bottom" } },
+            },
+        });
+    }
+}
+
+registry.category("actions").add("sales_plus.cockpit", SalesCockpit);

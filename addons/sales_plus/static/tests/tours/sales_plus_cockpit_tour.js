@@ -1,0 +1,33 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("sales_plus_cockpit_tour", {
+    steps: () => [
+        {
+            content: "The cockpit shows this month's revenue",
+            trigger: '.o_sales_plus_cockpit_kpi[data-kpi="revenue"] .o_sales_plus_cockpit_kpi_value:not(:contains("$ 0.00"))',
+        },
+        {
+            content: "Go to the previous period",
+            trigger: ".o_sales_plus_cockpit_prev",
+            run: "click",
+        },
+        {
+            content: "The period changed to last month",
+            trigger: ".o_sales_plus_cockpit_period:not(:contains(" + JSON.stringify(
+                luxon.DateTime.local().startOf("month").toISODate()
+            ) + "))",
+        },
+        {
+            content: "Drill down from the revenue to the orders",
+            trigger: '.o_sales_plus_cockpit_kpi[data-kpi="revenue"]',
+            run: "click",
+        },
+        {
+            content: "The orders behind the figure are listed",
+            trigger: '.o_list_view .o_data_row:contains("Cockpit Tour Customer")',
+        },
+        {
+            trigger: '.o_breadcrumb:contains("Orders")',
+        },
+    ],
+});

@@ -1,0 +1,634 @@
+import base64
+import io
+from datetime import date, datetime, timedelta
+
+import xlsxwriter
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+TODAY = "2024-03-20 10:00:00"
+# SQL queries of one cockpit payload, whatever the number of salespeople, teams,
+# targets and months: 7 for the figures, the rest reads names, targets and filters
+QUERIES = 32
+MARCH = {"period_type": "month", "date_from": "2024-03-01"}
+
+
+class CockpitCommon(AccountTestInvoicingCommon):
+    """Two salespeople in two teams, a team leader, a manager, orders and invoices
+    in USD (company currency) and EUR (2 EUR = 1 USD)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.group_ids += cls.env.ref("sales_plus.group_sales_plus_admin")
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        cls.eur_pricelist = cls.env["product.pricelist"].create(
+            {"name": "EUR", "currency_id": cls.eur.id, "company_id": cls.company.id}
+        )
+        cls.product_a.write({"standard_price": 40.0, "taxes_id": [Command.clear()], "lst_price": 100.0})
+
+        def user(login, group, **kwargs):
+            return new_test_user(
+                cls.env,
+                login=login,
+                groups=f"base.group_user,{group}",
+                company_id=cls.company.id,
+                company_ids=[Command.set(cls.company.ids)],
+                tz="UTC",
+                **kwargs,
+            )
+
+        cls.leader = user("cockpit_leader", "sales_plus.group_sales_plus_team_leader")
+        cls.seller_a = user("cockpit_seller_a", "sales_plus.group_sales_plus_user")
+        cls.seller_b = user("cockpit_seller_b", "sales_plus.group_sales_plus_user")
+        cls.manager = user("cockpit_manager", "sales_plus.group_sales_plus_manager")
+        cls.team_1 = cls.env["crm.team"].create(
+            {"name": "Cockpit Team 1", "user_id": cls.leader.id, "company_id": cls.company.id}
+        )
+        cls.team_2 = cls.env["crm.team"].create({"name": "Cockpit Team 2", "company_id": cls.company.id})
+        cls.team_1.member_ids = cls.seller_a | cls.leader
+        cls.team_2.member_ids = cls.seller_b
+        cls.customer_cn = cls.env["res.partner"].create(
+            {"name": "Cockpit CN", "country_id": cls.env.ref("base.cn").id, "is_company": True}
+        )
+        cls.customer_us = cls.env["res.partner"].create(
+            {"name": "Cockpit US", "country_id": cls.env.ref("base.us").id, "is_company": True}
+        )
+
+    # helpers ---------------------------------------------------------------
+
+    def _order(self, user, amount, when, partner=None, currency=None, team=None, confirm=True):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.customer_us).id,
+                "user_id": user.id,
+                "team_id": (team or user.sale_team_id).id,
+                "company_id": self.company.id,
+                "pricelist_id": (
+                    self.eur_pricelist if currency == "EUR" else self.env["product.pricelist"]
+                ).id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product_a.id,
+                            "product_uom_qty": 1,
+                            "price_unit": amount,
+                            "tax_ids": [],
+                        }
+                    )
+                ],
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        order.date_order = when
+        return order
+
+    def _invoice(self, order, when, pay=None):
+        invoice = order._create_invoices()
+        invoice.invoice_date = when
+        invoice.action_post()
+        if pay:
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"payment_date": pay})._create_payments()
+        return invoice
+
+    def _refund(self, invoice, amount, when):
+        # as the reversal wizard does, the credit note keeps the invoice's salesperson
+        refund = invoice._reverse_moves(
+            [{"invoice_date": when, "invoice_user_id": invoice.invoice_user_id.id}]
+        )
+        refund.invoice_line_ids.price_unit = amount
+        refund.action_post()
+        return refund
+
+    def _data(self, user=None, **filters):
+        cockpit = self.env["sales_plus.cockpit"]
+        if user:
+            cockpit = cockpit.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+        return cockpit.get_cockpit_data({"company_id": self.company.id, **MARCH, **filters})
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitFigures(CockpitCommon):
+    @freeze_time(TODAY)
+    def test_figures_currencies_credit_notes_cancelled_comparisons(self):
+        usd = self._order(self.seller_a, 1000.0, datetime(2024, 3, 5, 9))
+        eur = self._order(
+            self.seller_b, 400.0, datetime(2024, 3, 6, 9), partner=self.customer_cn, currency="EUR"
+        )
+        cancelled = self._order(self.seller_a, 5000.0, datetime(2024, 3, 7, 9))
+        cancelled._action_cancel()
+        self._order(self.seller_a, 999.0, datetime(2024, 3, 8, 9), confirm=False)  # quotation
+        self._order(self.seller_a, 500.0, datetime(2024, 2, 10, 9))
+        self._order(self.seller_b, 300.0, datetime(2023, 3, 10, 9))
+        usd_invoice = self._invoice(usd, date(2024, 3, 6), pay=date(2024, 3, 15))
+        self._invoice(eur, date(2024, 3, 7))
+        self._refund(usd_invoice, 100.0, date(2024, 3, 18))
+
+        data = self._data()
+        current = data["kpis"]["current"]
+        # 1000 USD + 400 EUR (= 200 USD) - 100 credit note; cancelled and quotation out
+        self.assertAlmostEqual(current["revenue"], 1100.0)
+        self.assertEqual(current["orders"], 2)
+        self.assertAlmostEqual(current["aov"], 600.0)
+        # cost 40 USD a unit: 1000 - 40 + (200 - 40)
+        self.assertAlmostEqual(current["margin"], 1120.0)
+        self.assertAlmostEqual(current["margin_pct"], 1120.0 / 1200.0)
+        self.assertAlmostEqual(current["invoiced"], 1100.0)
+        self.assertAlmostEqual(current["collected"], 1000.0)
+        self.assertAlmostEqual(current["collection_rate"], 1000.0 / 1100.0)
+        self.assertEqual(current["customers"], 2)
+        self.assertEqual(current["new_customers"], 1)  # the CN customer; US bought in February
+        self.assertEqual(current["returning_customers"], 1)
+        self.assertAlmostEqual(data["kpis"]["previous"]["revenue"], 500.0)
+        self.assertAlmostEqual(data["kpis"]["last_year"]["revenue"], 300.0)
+        self.assertEqual(data["currency"]["name"], self.company.currency_id.name)
+
+        by_user = {row["id"]: row for row in data["by_salesperson"]}
+        self.assertAlmostEqual(by_user[self.seller_a.id]["revenue"], 900.0)
+        self.assertAlmostEqual(by_user[self.seller_b.id]["revenue"], 200.0)
+        self.assertAlmostEqual(by_user[self.seller_a.id]["collected"], 1000.0)
+        by_team = {row["id"]: row for row in data["by_team"]}
+        self.assertAlmostEqual(by_team[self.team_2.id]["invoiced"], 200.0)
+        regions = {row["country_id"]: row for row in data["by_region"]}
+        self.assertAlmostEqual(regions[self.env.ref("base.cn").id]["revenue"], 200.0)
+        self.assertAlmostEqual(data["by_product"][0]["revenue"], 1200.0)
+        self.assertEqual(data["pareto"]["rows"][0]["id"], self.customer_us.id)
+        self.assertAlmostEqual(sum(t["revenue"] for t in data["trend"]), 1100.0)
+        self.assertEqual(len(data["trend"]), 31)
+        self.assertEqual(data["segments"], [])
+
+        # drill-down to the records behind the figures
+        action = self.env["sales_plus.cockpit"].get_drilldown_action(MARCH, "orders")
+        self.assertEqual(self.env["sale.order"].search(action["domain"]), usd | eur)
+        action = self.env["sales_plus.cockpit"].get_drilldown_action(MARCH, "payments")
+        self.assertEqual(len(action["domain"][0][2]), 1)
+        action = self.env["sales_plus.cockpit"].get_drilldown_action(MARCH, "new_customers")
+        self.assertEqual(action["domain"], [("id", "in", [self.customer_cn.id])])
+        action = self.env["sales_plus.cockpit"].get_drilldown_action(
+            MARCH, "invoices", {"user_id": self.seller_b.id}
+        )
+        self.assertEqual(len(self.env["account.move"].search(action["domain"])), 1)
+
+    @freeze_time(TODAY)
+    def test_timezone_cut(self):
+        """23:30 in Shanghai on 31 March is March there, April 00:30 is not."""
+        self.manager.tz = "Asia/Shanghai"
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 31, 15, 30))  # 23:30 in Shanghai
+        self._order(self.seller_a, 70.0, datetime(2024, 3, 31, 16, 30))  # 1 April 00:30 in Shanghai
+        self._order(self.seller_a, 10.0, datetime(2024, 2, 29, 16, 30))  # 1 March 00:30 in Shanghai
+        data = self._data(self.manager)
+        self.assertAlmostEqual(data["kpis"]["current"]["revenue"], 110.0)
+        self.assertAlmostEqual(data["trend"][30]["revenue"], 100.0)
+        self.assertAlmostEqual(data["trend"][0]["revenue"], 10.0)
+        self.manager.tz = "UTC"
+        self.assertAlmostEqual(self._data(self.manager)["kpis"]["current"]["revenue"], 170.0)
+
+    @freeze_time(TODAY)
+    def test_team_change_mid_period(self):
+        """The figures follow the team on the order, not the salesperson's team today."""
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9), team=self.team_1)
+        self.team_1.member_ids -= self.seller_a
+        self.team_2.member_ids |= self.seller_a
+        self._order(self.seller_a, 250.0, datetime(2024, 3, 14, 9), team=self.team_2)
+        by_team = {row["id"]: row for row in self._data()["by_team"]}
+        self.assertAlmostEqual(by_team[self.team_1.id]["revenue"], 100.0)
+        self.assertAlmostEqual(by_team[self.team_2.id]["revenue"], 250.0)
+        data = self._data(team_id=self.team_1.id)
+        self.assertAlmostEqual(data["kpis"]["current"]["revenue"], 100.0)
+
+    @freeze_time(TODAY)
+    def test_empty_period_gives_zeros(self):
+        data = self._data(period_type="year", date_from="2001-06-01")
+        self.assertEqual(data["periods"]["current"], ["2001-01-01", "2001-12-31"])
+        for bucket in ("current", "previous", "last_year"):
+            for key, value in data["kpis"][bucket].items():
+                self.assertFalse(value, key)
+        self.assertEqual(len(data["trend"]), 12)
+        self.assertFalse(data["by_salesperson"])
+        self.assertEqual(data["targets"]["totals"]["revenue"]["target"], 0.0)
+
+    @freeze_time(TODAY)
+    def test_bad_filters(self):
+        with self.assertRaises(UserError):
+            self._data(period_type="custom", date_from="2024-03-10", date_to="2024-03-01")
+        with self.assertRaises(UserError):
+            self._data(period_type="fortnight")
+
+    @freeze_time(TODAY)
+    def test_multi_company(self):
+        """Another company's orders never enter the figures, which are in the
+        currency of the company shown; a user of one company cannot ask for the other."""
+        company_2 = self.setup_other_company(name="Cockpit Company 2", currency_id=self.eur.id)["company"]
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9))
+        order_2 = (
+            self.env["sale.order"]
+            .with_company(company_2)
+            .create(
+                {
+                    "partner_id": self.customer_us.id,
+                    "company_id": company_2.id,
+                    "user_id": self.manager.id,
+                    "order_line": [
+                        Command.create({"product_id": self.product_a.id, "price_unit": 900.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        order_2.action_confirm()
+        order_2.date_order = datetime(2024, 3, 5, 9)
+        self.assertAlmostEqual(self._data()["kpis"]["current"]["revenue"], 100.0)
+        data_2 = (
+            self.env["sales_plus.cockpit"]
+            .with_context(allowed_company_ids=company_2.ids)
+            .get_cockpit_data({"company_id": company_2.id, **MARCH})
+        )
+        self.assertAlmostEqual(data_2["kpis"]["current"]["revenue"], 900.0)
+        self.assertEqual(data_2["currency"]["name"], "EUR")
+        with self.assertRaises(AccessError):
+            self._data(self.manager, company_id=company_2.id)
+
+    @freeze_time(TODAY)
+    def test_scope_by_role(self):
+        """No figure of another salesperson is reachable by a User, a Team Leader
+        sees their team, a Manager everything."""
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9))
+        self._order(self.seller_b, 700.0, datetime(2024, 3, 5, 9))
+        self._order(self.leader, 20.0, datetime(2024, 3, 6, 9))
+        self.env["sales_plus.target"].create(
+            [
+                {"user_id": self.seller_b.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 1000},
+                {"user_id": self.seller_a.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 400},
+            ]
+        )
+        data = self._data(self.seller_a)
+        self.assertAlmostEqual(data["kpis"]["current"]["revenue"], 100.0)
+        self.assertEqual([row["id"] for row in data["by_salesperson"]], [self.seller_a.id])
+        self.assertEqual(data["targets"]["totals"]["revenue"]["target"], 400.0)
+        self.assertEqual(data["pareto"]["customers"], 1)
+        # asking for another salesperson's figures gives nothing of theirs
+        spying = self._data(self.seller_a, user_id=self.seller_b.id)
+        self.assertEqual(spying["kpis"]["current"]["revenue"], 0.0)
+        self.assertEqual(spying["targets"]["totals"]["revenue"]["target"], 0.0)
+        self.assertEqual(self._data(self.seller_a, team_id=self.team_2.id)["kpis"]["current"]["revenue"], 0.0)
+        action = (
+            self.env["sales_plus.cockpit"]
+            .with_user(self.seller_a)
+            .get_drilldown_action(dict(MARCH, user_id=self.seller_b.id), "orders")
+        )
+        self.assertFalse(self.env["sale.order"].search(action["domain"]))
+        self.assertEqual([u["id"] for u in data["options"]["users"]], [self.seller_a.id])
+
+        leader = self._data(self.leader)
+        self.assertAlmostEqual(leader["kpis"]["current"]["revenue"], 120.0)
+        self.assertEqual(
+            {row["id"] for row in leader["by_salesperson"]},
+            {self.seller_a.id, self.leader.id},
+        )
+        self.assertAlmostEqual(self._data(self.manager)["kpis"]["current"]["revenue"], 820.0)
+
+    @freeze_time(TODAY)
+    def test_targets_pacing_and_team_vs_members(self):
+        Target = self.env["sales_plus.target"]
+        Target.create(
+            [
+                {"user_id": self.seller_a.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 1000},
+                {"user_id": self.leader.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 500},
+                {"team_id": self.team_1.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 2000},
+                # a yearly target seen over March: its March share by working days
+                {
+                    "user_id": self.seller_b.id,
+                    "metric": "invoiced",
+                    "period_type": "year",
+                    "date_from": "2024-01-01",
+                    "amount": 26200,
+                },
+            ]
+        )
+        self._order(self.seller_a, 600.0, datetime(2024, 3, 4, 9))
+        data = self._data()
+        totals = data["targets"]["totals"]
+        # 14 of the 21 working days of March 2024 are gone on the 20th
+        self.assertAlmostEqual(data["targets"]["elapsed"], 14 / 21)
+        self.assertAlmostEqual(totals["revenue"]["target"], 2000.0)  # the team target
+        self.assertAlmostEqual(totals["revenue"]["member_target"], 1500.0)
+        self.assertAlmostEqual(totals["revenue"]["completion"], 0.3)
+        self.assertAlmostEqual(totals["revenue"]["expected"], 2000.0 * 14 / 21)
+        self.assertAlmostEqual(totals["revenue"]["forecast"], 600.0 * 21 / 14)
+        self.assertAlmostEqual(totals["invoiced"]["target"], 26200.0 * 21 / 262)
+        by_team = {row["id"]: row for row in data["by_team"]}
+        self.assertEqual(by_team[self.team_1.id]["revenue_target"], 2000.0)
+        self.assertEqual(by_team[self.team_1.id]["revenue_member_target"], 1500.0)
+        by_user = {row["id"]: row for row in data["by_salesperson"]}
+        self.assertAlmostEqual(by_user[self.seller_a.id]["revenue_completion"], 0.6)
+        team_target = Target.search([("team_id", "=", self.team_1.id)])
+        self.assertEqual(team_target.member_target_amount, 1500.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitTargets(CockpitCommon):
+    def _target(self, **vals):
+        return self.env["sales_plus.target"].create(
+            {
+                "user_id": self.seller_a.id,
+                "metric": "revenue",
+                "date_from": "2024-03-01",
+                "amount": 100,
+                **vals,
+            }
+        )
+
+    def test_bad_targets(self):
+        Target = self.env["sales_plus.target"]
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self._target(amount=-1)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self._target(date_from="2024-03-10", date_to="2024-03-01")
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self._target(team_id=self.team_1.id)
+        self._target()
+        with self.assertRaisesRegex(ValidationError, "overlaps"), self.cr.savepoint():
+            self._target(period_type="quarter", date_from="2024-01-01", metric="revenue")
+        self.assertEqual(Target.search_count([("user_id", "=", self.seller_a.id)]), 1)
+        # another metric or person does not overlap
+        self._target(metric="margin")
+        self._target(user_id=self.seller_b.id)
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            Target.search([("metric", "=", "margin")]).metric = "revenue"
+
+    def test_roles_on_targets(self):
+        own = self._target()
+        other = self._target(user_id=self.seller_b.id)
+        Target = self.env["sales_plus.target"]
+        self.assertEqual(Target.with_user(self.seller_a).search([]), own)
+        with self.assertRaises(AccessError):
+            Target.with_user(self.seller_a).create(
+                {"user_id": self.seller_a.id, "metric": "margin", "date_from": "2024-03-01", "amount": 1}
+            )
+        self.assertEqual(Target.with_user(self.leader).search([]), own)
+        self.assertEqual(Target.with_user(self.manager).search([]), own | other)
+        with self.assertRaises(AccessError):
+            other.with_user(self.leader).amount = 5
+
+    def test_spread_even_and_weighted(self):
+        yearly = self._target(period_type="year", date_from="2024-01-01", amount=1000)
+        self.assertEqual(yearly.date_to, date(2024, 12, 31))
+        Wizard = self.env["sales_plus.target.spread.wizard"]
+        wizard = Wizard.with_context(default_target_id=yearly.id).create({})
+        self.assertEqual((wizard.user_id, wizard.amount, wizard.year), (self.seller_a, 1000.0, 2024))
+        wizard.action_spread()
+        self.assertFalse(yearly.active)
+        months = self.env["sales_plus.target"].search([("user_id", "=", self.seller_a.id)])
+        self.assertEqual(len(months), 12)
+        self.assertAlmostEqual(sum(months.mapped("amount")), 1000.0)
+
+        weights = {f"weight_{m:02d}": 10.0 if m <= 4 else 7.5 for m in range(1, 13)}
+        wizard = Wizard.create(
+            {
+                "team_id": self.team_1.id,
+                "metric": "revenue",
+                "year": 2025,
+                "amount": 1200,
+                "mode": "weights",
+                **weights,
+            }
+        )
+        wizard.action_spread()
+        months = self.env["sales_plus.target"].search([("team_id", "=", self.team_1.id)], order="date_from")
+        self.assertEqual(months.mapped("amount"), [120.0] * 4 + [90.0] * 8)
+
+    def test_spread_bad_input(self):
+        Wizard = self.env["sales_plus.target.spread.wizard"]
+        base = {
+            "user_id": self.seller_b.id,
+            "metric": "revenue",
+            "year": 2025,
+            "amount": 1200,
+            "mode": "weights",
+        }
+        with self.assertRaisesRegex(ValidationError, "100"):
+            Wizard.create(dict(base, weight_01=50)).action_spread()
+        with self.assertRaises(ValidationError):
+            Wizard.create(dict(base, mode="even", amount=-5)).action_spread()
+        with self.assertRaises(ValidationError):
+            Wizard.create(dict(base, mode="even", team_id=self.team_1.id)).action_spread()
+        self.assertFalse(self.env["sales_plus.target"].search([("user_id", "=", self.seller_b.id)]))
+
+    def _xlsx(self, rows):
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+        workbook.close()
+        return base64.b64encode(output.getvalue())
+
+    HEADER = ("salesperson", "team", "metric", "period_type", "date_from", "date_to", "amount")
+
+    def test_import_all_or_nothing(self):
+        Wizard = self.env["sales_plus.target.import.wizard"]
+        self._target(user_id=self.seller_b.id, date_from="2024-05-01")
+        bad = self._xlsx(
+            [
+                self.HEADER,
+                ("cockpit_seller_a", None, "revenue", "month", "2024-03-01", "2024-03-31", 100),  # good
+                ("nobody", None, "revenue", "month", "2024-03-01", "2024-03-31", 100),
+                ("cockpit_seller_a", "Cockpit Team 1", "revenue", "month", "2024-04-01", "2024-04-30", 100),
+                ("cockpit_seller_a", None, "sales", "month", "2024-04-01", "2024-04-30", 100),
+                ("cockpit_seller_a", None, "margin", "month", "2024-04-30", "2024-04-01", 100),
+                ("cockpit_seller_a", None, "margin", "month", "2024-06-01", "2024-06-30", -3),
+                (
+                    "cockpit_seller_a",
+                    None,
+                    "revenue",
+                    "month",
+                    "2024-03-15",
+                    "2024-03-31",
+                    100,
+                ),  # overlaps row 2
+                (
+                    "cockpit_seller_b",
+                    None,
+                    "revenue",
+                    "month",
+                    "2024-05-01",
+                    "2024-05-31",
+                    100,
+                ),  # overlaps DB
+                ("cockpit_seller_b", None, "revenue", "month", "not a date", "2024-05-31", "lots"),
+            ]
+        )
+        with self.assertRaises(UserError) as error:
+            Wizard.create({"file": bad, "filename": "targets.xlsx"}).action_import()
+        message = str(error.exception)
+        for row in range(3, 11):
+            self.assertIn(f"Row {row}:", message)
+        self.assertNotIn("Row 2:", message)
+        self.assertEqual(self.env["sales_plus.target"].search_count([]), 1)
+
+        with self.assertRaisesRegex(UserError, "XLSX"):
+            Wizard.create({"file": base64.b64encode(b"not a workbook"), "filename": "x.xlsx"}).action_import()
+        with self.assertRaisesRegex(UserError, "XLSX"):
+            Wizard.create({}).action_import()
+        with self.assertRaisesRegex(UserError, "columns"):
+            Wizard.create({"file": self._xlsx([("who", "what")]), "filename": "x.xlsx"}).action_import()
+        self.assertEqual(self.env["sales_plus.target"].search_count([]), 1)
+
+    def test_export_then_import_round_trip(self):
+        targets = self._target() | self._target(
+            user_id=False, team_id=self.team_1.id, metric="collected", amount=50
+        )
+        content, report_type = self.env["ir.actions.report"]._render(
+            "sales_plus.sales_plus_target_xlsx_report", targets.ids
+        )
+        self.assertEqual(report_type, "xlsx")
+        expected = sorted(targets.mapped(lambda t: (t.user_id, t.team_id, t.metric, t.date_from, t.amount)))
+        targets.unlink()
+        self.env["sales_plus.target.import.wizard"].create(
+            {"file": base64.b64encode(content), "filename": "targets.xlsx"}
+        ).action_import()
+        imported = self.env["sales_plus.target"].search([])
+        self.assertEqual(
+            sorted(imported.mapped(lambda t: (t.user_id, t.team_id, t.metric, t.date_from, t.amount))),
+            expected,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitAlertsAndExports(CockpitCommon):
+    @freeze_time(TODAY)
+    def test_pacing_alert_once(self):
+        self.company.sales_plus_pacing_elapsed_pct = 50
+        self.company.sales_plus_pacing_completion_pct = 40
+        behind = self.env["sales_plus.target"].create(
+            {"user_id": self.seller_a.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 10000}
+        )
+        on_pace = self.env["sales_plus.target"].create(
+            {"user_id": self.seller_b.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 1000}
+        )
+        self._order(self.seller_a, 1000.0, datetime(2024, 3, 4, 9))
+        self._order(self.seller_b, 900.0, datetime(2024, 3, 4, 9))
+        self.env["sales_plus.cockpit"]._cron_pacing_alerts()
+        self.assertEqual(behind.pacing_alert_date, date(2024, 3, 20))
+        self.assertFalse(on_pace.pacing_alert_date)
+        self.assertEqual(behind.activity_ids.user_id, self.leader)
+        self.assertIn(self.leader.partner_id, behind.message_ids[0].partner_ids)
+        self.env["sales_plus.cockpit"]._cron_pacing_alerts()
+        self.assertEqual(len(behind.activity_ids), 1)
+        self.assertFalse(on_pace.activity_ids)
+
+    @freeze_time("2024-03-05 10:00:00")
+    def test_no_alert_early_in_period(self):
+        target = self.env["sales_plus.target"].create(
+            {"user_id": self.seller_a.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 10000}
+        )
+        self.env["sales_plus.cockpit"]._cron_pacing_alerts()
+        self.assertFalse(target.pacing_alert_date)
+
+    @freeze_time(TODAY)
+    def test_exports_show_the_users_payload(self):
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9))
+        self._order(self.seller_b, 700.0, datetime(2024, 3, 5, 9))
+        cockpit = self.env["sales_plus.cockpit"].with_user(self.seller_a)
+        action = cockpit.action_export_xlsx(MARCH)
+        self.assertEqual(action["report_type"], "xlsx")
+        content, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.seller_a)
+            ._render(action["report_name"], self.company.ids, data=action["data"])
+        )
+        import openpyxl  # noqa: PLC0415
+
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+        revenue_row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "Revenue")
+        self.assertAlmostEqual(revenue_row[1], 100.0)
+        action = cockpit.action_print_pdf(MARCH)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.seller_a)
+            ._render_qweb_html(action["report_name"], self.company.ids, data=action["data"])[0]
+        )
+        self.assertIn(b"Sales Cockpit", html)
+        self.assertNotIn(self.seller_b.name.encode(), html)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitQueries(CockpitCommon):
+    def _settle(self):
+        """Write what is pending and empty the caches, as at the start of a request."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+
+    @freeze_time(TODAY)
+    def test_query_count_independent_of_size(self):
+        """The payload costs as many queries for one salesperson and a few orders
+        as for several salespeople, teams, targets and a year of orders."""
+        cockpit = self.env["sales_plus.cockpit"].with_user(self.manager)
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9))
+        self.env["sales_plus.target"].create(
+            {"user_id": self.seller_a.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 10}
+        )
+        filters = {"company_id": self.company.id, "period_type": "year", "date_from": "2024-01-01"}
+        cockpit.get_cockpit_data(filters)
+        self._settle()
+        with self.assertQueryCount(QUERIES):
+            small = cockpit.get_cockpit_data(filters)
+        for month in range(1, 4):
+            for user in (self.seller_b, self.leader, self.manager):
+                self._order(user, 50.0 * month, datetime(2024, month, 2, 9), partner=self.customer_cn)
+                self.env["sales_plus.target"].create(
+                    {
+                        "user_id": user.id,
+                        "metric": "margin",
+                        "date_from": f"2024-{month:02d}-01",
+                        "amount": 10,
+                    }
+                )
+        self.env["sales_plus.target"].create(
+            {"team_id": self.team_2.id, "metric": "revenue", "date_from": "2024-01-01", "amount": 99}
+        )
+        cockpit.get_cockpit_data(filters)
+        self._settle()
+        with self.assertQueryCount(QUERIES):
+            big = cockpit.get_cockpit_data(filters)
+        self.assertLess(len(small["by_salesperson"]), len(big["by_salesperson"]))
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitTour(HttpCase):
+    def test_cockpit_tour(self):
+        manager = new_test_user(
+            self.env,
+            login="cockpit_tour_manager",
+            password="cockpit_tour_manager",
+            groups="base.group_user,sales_plus.group_sales_plus_manager",
+            tz="UTC",
+        )
+        partner = self.env["res.partner"].create({"name": "Cockpit Tour Customer"})
+        product = self.env["product.product"].create({"name": "Cockpit Tour Product", "list_price": 10.0})
+        for day in (datetime.now(), datetime.now().replace(day=1) - timedelta(days=3)):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "user_id": manager.id,
+                    "order_line": [Command.create({"product_id": product.id, "price_unit": 10.0})],
+                }
+            )
+            order.action_confirm()
+            order.date_order = day
+        self.start_tour(
+            "/odoo/action-sales_plus.sales_plus_cockpit_action",
+            "sales_plus_cockpit_tour",
+            login=manager.login,
+        )
