@@ -733,7 +733,23 @@ class SalesPlusStockAlert(models.Model):
         activity archived with the feedback, the counters of their users."""
         feedback = self.env._("Resolved: the cause cleared.")
         activities.fetch(["res_id", "activity_type_id", "user_id", "summary", "note", "date_deadline"])
-        activities.activity_type_id.fetch(["name", "icon"])
+        activities.activity_type_id.fetch(["name", "icon", "chaining_type"])
+        # an activity that chains the next one or carries attachments (added by
+        # hand) takes the ORM's way, which handles them
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search_fetch([("res_model", "=", "mail.activity"), ("res_id", "in", activities.ids)], ["res_id"])
+        )
+        with_files = set(attachments.mapped("res_id"))
+        special = activities.filtered(
+            lambda a: a.activity_type_id.chaining_type == "trigger" or a.id in with_files
+        )
+        if special:
+            special.action_feedback(feedback=feedback)
+            activities -= special
+            if not activities:
+                return
         activities.user_id.fetch(["partner_id"])
         activities.user_id.partner_id.fetch(["name"])
         qweb = self.env["ir.qweb"]

@@ -278,6 +278,41 @@ class TestStockAlert(SalesPlusCommon):
         self.assertEqual(backorder_alert.state, "resolved")
         self.assertFalse(order.order_line.stock_alert_promised_date)
 
+    def test_resolution_closes_activities_with_chatter(self):
+        order = self._order([(self.gadget, 6)])
+        other = self._order([(self.gadget, 2)])
+        (order | other).action_confirm()
+        alert = self._alerts(order_id=order.id, alert_type="shortage")
+        other_alert = self._alerts(order_id=other.id, alert_type="shortage")
+        # a file attached by hand to the activity follows it into the chatter
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "supplier.txt",
+                "raw": b"ETA Friday",
+                "res_model": "mail.activity",
+                "res_id": other_alert.activity_ids.id,
+            }
+        )
+        self._set_stock(self.gadget, self.warehouse, 10)
+        self.assertEqual(self.Alert._stock_alert_scan()["resolved"], 2)
+        for resolved in (alert, other_alert):
+            self.assertEqual(resolved.state, "resolved")
+            self.assertFalse(resolved.activity_ids)
+            done = resolved.message_ids.filtered("mail_activity_type_id")
+            self.assertIn("Resolved: the cause cleared.", str(done.body))
+            self.assertIn("not reserved", str(done.body))
+            tracking = resolved.message_ids.tracking_value_ids
+            self.assertEqual((tracking.old_value_char, tracking.new_value_char), ("Open", "Resolved"))
+        self.assertEqual(attachment.res_model, "mail.message")
+        activity = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search([("res_model", "=", self.Alert._name), ("res_id", "=", alert.id)])
+        )
+        self.assertFalse(activity.active)
+        self.assertEqual(activity.feedback, "Resolved: the cause cleared.")
+        self.assertEqual(activity.date_done, NOW.date())
+
     def test_late_shipment_routing(self):
         self.warehouse.sales_plus_alert_user_id = self.warehouse_user
         order = self._order([(self.widget, 2)])
