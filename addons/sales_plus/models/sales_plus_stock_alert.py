@@ -660,9 +660,9 @@ class SalesPlusStockAlert(models.Model):
                 subtypes=subtype_ids,
             )
         )
-        self.env.invalidate_all()
         for user, alerts in with_user.grouped("user_id").items():
             user._bus_send("mail.activity/updated", {"activity_created": True, "count_diff": len(alerts)})
+        self.env.invalidate_all()
 
     def _stock_alert_log_resolution(self, previous_states):
         """Chatter of alerts the scan just resolved in SQL (``previous_states``:
