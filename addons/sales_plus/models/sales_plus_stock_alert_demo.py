@@ -37,9 +37,20 @@ class SalesPlusDemo(models.AbstractModel):
 
         def order_vals(customer_xmlid, warehouse, product, qty, **extra):
             customer = ref(customer_xmlid)
+            # the salesperson's team of this company (they may lead one in another)
+            team = self.env["crm.team"].search(
+                [
+                    ("company_id", "in", (company.id, False)),
+                    "|",
+                    ("user_id", "=", customer.user_id.id),
+                    ("member_ids", "in", customer.user_id.ids),
+                ],
+                limit=1,
+            )
             return {
                 "partner_id": customer.id,
                 "user_id": customer.user_id.id,
+                "team_id": team.id,
                 "company_id": company.id,
                 "warehouse_id": warehouse.id,
                 "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})],
