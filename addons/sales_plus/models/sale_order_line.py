@@ -146,15 +146,66 @@ class SaleOrderLine(models.Model):
         if not all_lines and not self.ids:
             return []
         self.env.flush_all()
-        precision = self.env["decimal.precision"].precision_get("Product Unit")
         if all_lines:
-            scope = SQL(
-                "((so.state IN ('draft', 'sent')"
-                " OR (so.state = 'sale' AND sol.qty_delivered < sol.product_uom_qty))"
-                " OR sol.stock_alert_promised_date IS NOT NULL)"
-            )
+            scope = self._stock_alert_open_scope_sql()
         else:
             scope = SQL("sol.id = ANY(%s)", self.ids)
+        query = SQL(
+            """
+            UPDATE sale_order_line sol
+               SET stock_alert_on_hand_qty = n.on_hand,
+                   stock_alert_reserved_qty = n.reserved,
+                   stock_alert_free_qty = n.free,
+                   stock_alert_incoming_qty = n.incoming,
+                   stock_alert_company_on_hand_qty = n.company_on_hand,
+                   stock_alert_company_reserved_qty = n.company_reserved,
+                   stock_alert_company_free_qty = n.company_free,
+                   stock_alert_company_incoming_qty = n.company_incoming,
+                   stock_alert_line_reserved_qty = n.line_reserved,
+                   stock_alert_shortage_qty = n.short,
+                   stock_alert_shortage = n.short > 0,
+                   stock_alert_incoming_date = n.next_date,
+                   stock_alert_promised_date = n.promised
+              FROM (%(figures)s) n
+             WHERE sol.id = n.id
+               AND (COALESCE(sol.stock_alert_on_hand_qty, 0), COALESCE(sol.stock_alert_reserved_qty, 0),
+                    COALESCE(sol.stock_alert_free_qty, 0), COALESCE(sol.stock_alert_incoming_qty, 0),
+                    COALESCE(sol.stock_alert_company_on_hand_qty, 0),
+                    COALESCE(sol.stock_alert_company_reserved_qty, 0),
+                    COALESCE(sol.stock_alert_company_free_qty, 0),
+                    COALESCE(sol.stock_alert_company_incoming_qty, 0),
+                    COALESCE(sol.stock_alert_line_reserved_qty, 0), COALESCE(sol.stock_alert_shortage_qty, 0),
+                    COALESCE(sol.stock_alert_shortage, FALSE), sol.stock_alert_incoming_date,
+                    sol.stock_alert_promised_date)
+                   IS DISTINCT FROM
+                   (n.on_hand, n.reserved, n.free, n.incoming, n.company_on_hand, n.company_reserved,
+                    n.company_free, n.company_incoming, n.line_reserved, n.short, n.short > 0,
+                    n.next_date, n.promised)
+         RETURNING sol.order_id
+            """,
+            figures=self._stock_alert_figures_sql(scope),
+        )
+        order_ids = list({row[0] for row in self.env.execute_query(query)})
+        self.env["sale.order.line"].invalidate_model(STOCK_ALERT_LINE_FIELDS)
+        if order_ids:
+            self.env["sale.order"].browse(order_ids)._stock_alert_update_at_risk()
+        return order_ids
+
+    @api.model
+    def _stock_alert_open_scope_sql(self):
+        """Lines a full refresh covers (``sol``, ``so``): open lines, and lines that
+        still carry figures."""
+        return SQL(
+            "((so.state IN ('draft', 'sent')"
+            " OR (so.state = 'sale' AND sol.qty_delivered < sol.product_uom_qty))"
+            " OR sol.stock_alert_promised_date IS NOT NULL)"
+        )
+
+    @api.model
+    def _stock_alert_figures_sql(self, scope):
+        """The figures of the lines of ``scope`` (a condition on ``sol`` / ``so``),
+        one row per line in the order of STOCK_ALERT_LINE_FIELDS, rounded as stored."""
+        precision = self.env["decimal.precision"].precision_get("Product Unit")
         not_kit = SQL("TRUE")
         if "mrp.bom" in self.env:
             # a kit has no stock of its own: its components are checked on delivery
@@ -165,7 +216,7 @@ class SaleOrderLine(models.Model):
                        AND (bom.product_id = sol.product_id
                             OR (bom.product_id IS NULL AND bom.product_tmpl_id = pt.id)))"""
             )
-        query = SQL(
+        return SQL(
             """
             WITH line AS (
                 SELECT sol.id, sol.order_id, sol.product_id, sol.company_id, so.state,
@@ -281,43 +332,9 @@ class SaleOrderLine(models.Model):
                   FROM figures f
                  WHERE NOT f.eligible
             )
-            UPDATE sale_order_line sol
-               SET stock_alert_on_hand_qty = n.on_hand,
-                   stock_alert_reserved_qty = n.reserved,
-                   stock_alert_free_qty = n.free,
-                   stock_alert_incoming_qty = n.incoming,
-                   stock_alert_company_on_hand_qty = n.company_on_hand,
-                   stock_alert_company_reserved_qty = n.company_reserved,
-                   stock_alert_company_free_qty = n.company_free,
-                   stock_alert_company_incoming_qty = n.company_incoming,
-                   stock_alert_line_reserved_qty = n.line_reserved,
-                   stock_alert_shortage_qty = n.short,
-                   stock_alert_shortage = n.short > 0,
-                   stock_alert_incoming_date = n.next_date,
-                   stock_alert_promised_date = n.promised
-              FROM new n
-             WHERE sol.id = n.id
-               AND (COALESCE(sol.stock_alert_on_hand_qty, 0), COALESCE(sol.stock_alert_reserved_qty, 0),
-                    COALESCE(sol.stock_alert_free_qty, 0), COALESCE(sol.stock_alert_incoming_qty, 0),
-                    COALESCE(sol.stock_alert_company_on_hand_qty, 0),
-                    COALESCE(sol.stock_alert_company_reserved_qty, 0),
-                    COALESCE(sol.stock_alert_company_free_qty, 0),
-                    COALESCE(sol.stock_alert_company_incoming_qty, 0),
-                    COALESCE(sol.stock_alert_line_reserved_qty, 0), COALESCE(sol.stock_alert_shortage_qty, 0),
-                    COALESCE(sol.stock_alert_shortage, FALSE), sol.stock_alert_incoming_date,
-                    sol.stock_alert_promised_date)
-                   IS DISTINCT FROM
-                   (n.on_hand, n.reserved, n.free, n.incoming, n.company_on_hand, n.company_reserved,
-                    n.company_free, n.company_incoming, n.line_reserved, n.short, n.short > 0,
-                    n.next_date, n.promised)
-         RETURNING sol.order_id
+            SELECT * FROM new
             """,
             scope=scope,
             not_kit=not_kit,
             p=precision,
         )
-        order_ids = list({row[0] for row in self.env.execute_query(query)})
-        self.env["sale.order.line"].invalidate_model(STOCK_ALERT_LINE_FIELDS)
-        if order_ids:
-            self.env["sale.order"].browse(order_ids)._stock_alert_update_at_risk()
-        return order_ids

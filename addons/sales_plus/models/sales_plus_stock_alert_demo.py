@@ -37,8 +37,15 @@ class SalesPlusDemo(models.AbstractModel):
 
         def order_vals(customer_xmlid, warehouse, product, qty, **extra):
             customer = ref(customer_xmlid)
+            # the salesperson's team of this company (they may lead one in another)
             team = self.env["crm.team"].search(
-                [("company_id", "=", company.id), ("member_ids", "in", customer.user_id.ids)], limit=1
+                [
+                    ("company_id", "in", (company.id, False)),
+                    "|",
+                    ("user_id", "=", customer.user_id.id),
+                    ("member_ids", "in", customer.user_id.ids),
+                ],
+                limit=1,
             )
             return {
                 "partner_id": customer.id,

@@ -278,6 +278,41 @@ class TestStockAlert(SalesPlusCommon):
         self.assertEqual(backorder_alert.state, "resolved")
         self.assertFalse(order.order_line.stock_alert_promised_date)
 
+    def test_resolution_closes_activities_with_chatter(self):
+        order = self._order([(self.gadget, 6)])
+        other = self._order([(self.gadget, 2)])
+        (order | other).action_confirm()
+        alert = self._alerts(order_id=order.id, alert_type="shortage")
+        other_alert = self._alerts(order_id=other.id, alert_type="shortage")
+        # a file attached by hand to the activity follows it into the chatter
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "supplier.txt",
+                "raw": b"ETA Friday",
+                "res_model": "mail.activity",
+                "res_id": other_alert.activity_ids.id,
+            }
+        )
+        self._set_stock(self.gadget, self.warehouse, 10)
+        self.Alert._stock_alert_scan()
+        for resolved in (alert, other_alert):
+            self.assertEqual(resolved.state, "resolved")
+            self.assertFalse(resolved.activity_ids)
+            done = resolved.message_ids.filtered("mail_activity_type_id")
+            self.assertIn("Resolved: the cause cleared.", str(done.body))
+            self.assertIn("not reserved", str(done.body))
+            tracking = resolved.message_ids.tracking_value_ids
+            self.assertEqual((tracking.old_value_char, tracking.new_value_char), ("Open", "Resolved"))
+        self.assertEqual(attachment.res_model, "mail.message")
+        activity = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search([("res_model", "=", self.Alert._name), ("res_id", "=", alert.id)])
+        )
+        self.assertFalse(activity.active)
+        self.assertEqual(activity.feedback, "Resolved: the cause cleared.")
+        self.assertEqual(activity.date_done, NOW.date())
+
     def test_late_shipment_routing(self):
         self.warehouse.sales_plus_alert_user_id = self.warehouse_user
         order = self._order([(self.widget, 2)])
@@ -487,3 +522,129 @@ class TestStockAlert(SalesPlusCommon):
             self._order([(product, 2) for product in products[6:12]], state="sale")
             big_create = self._scan_queries()
         self.assertEqual(small_create, big_create)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestStockAlertScanQueries(SalesPlusCommon):
+    """The full scan takes as many queries for a few alerts as for three times
+    more, whether it creates them or updates and resolves them (alerts of every
+    type, each with its activity, followers and chatter)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.warehouse.sales_plus_alert_user_id = new_test_user(
+            cls.env, login="sales_plus_alert_q_stock", groups="base.group_user,stock.group_stock_user"
+        )
+        cls.company.sales_plus_fallback_user_id = cls.sp_users["manager"]
+        cls.company.sales_plus_stock_alert_expiry_days = 3
+        cls.salesperson = cls.sp_users["user"]
+        cls.customer = cls.env["res.partner"].create({"name": "Alert Query Customer"})
+        cls.stocked = cls.env["product.product"].create(
+            {"name": "Alert Query Stocked", "type": "consu", "is_storable": True}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.stocked, cls.warehouse.lot_stock_id, 1000)
+        cls.Alert = cls.env["sales_plus.stock.alert"]
+
+    def _order(self, product, **values):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.salesperson.id,
+                "warehouse_id": self.warehouse.id,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3})],
+                **values,
+            }
+        )
+
+    def _batch(self, size):
+        """``size`` subjects of each alert type, none raised yet: products under
+        their reordering rule minimum, orders confirmed without their stock (late
+        after tomorrow), lines confirmed without a transfer, quotations expiring
+        in four days."""
+        products = self.env["product.product"].create(
+            [{"name": f"Alert Query {i}", "type": "consu", "is_storable": True} for i in range(size)]
+        )
+        self.env["stock.warehouse.orderpoint"].create(
+            [
+                {
+                    "product_id": product.id,
+                    "warehouse_id": self.warehouse.id,
+                    "location_id": self.warehouse.lot_stock_id.id,
+                    "product_min_qty": 5,
+                    "product_max_qty": 10,
+                    "trigger": "manual",
+                }
+                for product in products
+            ]
+        )
+        for product in products:
+            self._order(product, commitment_date=NOW + timedelta(days=1)).action_confirm()
+            self._order(product, state="sale")
+            self._order(self.stocked, validity_date=(NOW + timedelta(days=4)).date())
+        return products
+
+    def _scan_queries(self):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        result = self.Alert._stock_alert_scan()
+        return self.cr.sql_log_count - start, result
+
+    def test_scan_queries_equal_at_two_sizes(self):
+        # a first round fills the caches (templates, xml ids) the measured ones use
+        warm = self._batch(2)
+        with freeze_time(NOW + timedelta(days=3)):
+            self._scan_queries()
+        small = self._batch(2)
+        with freeze_time(NOW + timedelta(days=3)):
+            small_create, small_result = self._scan_queries()
+        big = self._batch(6)
+        with freeze_time(NOW + timedelta(days=3)):
+            big_create, big_result = self._scan_queries()
+        self.assertTrue(small_result["created"])
+        self.assertEqual(big_result["created"], 3 * small_result["created"])
+        self.assertEqual(big_create, small_create)
+        alerts = self.Alert.search([("product_id", "in", big.ids)]) | self.Alert.search(
+            [("order_id.order_line.product_id", "in", big.ids)]
+        )
+        self.assertEqual(set(alerts.mapped("alert_type")), {"shortage", "late_shipment", "safety_stock"})
+        self.assertEqual(len(alerts.activity_ids), len(alerts))
+        names = sorted(alerts.mapped("display_name"))
+        self.assertEqual(sorted(alerts.activity_ids.mapped("res_name")), names)
+        late = alerts.filtered(lambda a: a.alert_type == "late_shipment")
+        self.assertTrue(all(self.salesperson.partner_id in alert.message_partner_ids for alert in late))
+        self.assertTrue(self.Alert.search([("alert_type", "=", "reservation_expiring")]))
+        # some products get part of the stock they miss (figures change), others all of it (resolved)
+        changes = []
+        for products in (warm, small, big):
+            half = len(products) // 2
+            for product in products[:half]:
+                self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 1)
+            for product in products[half:]:
+                self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 20)
+            with freeze_time(NOW + timedelta(days=3)):
+                changes.append(self._scan_queries())
+        _warm, (small_change, small_result), (big_change, big_result) = changes
+        self.assertTrue(small_result["updated"])
+        self.assertTrue(small_result["resolved"])
+        self.assertEqual(big_result["updated"], 3 * small_result["updated"])
+        self.assertEqual(big_result["resolved"], 3 * small_result["resolved"])
+        self.assertEqual(big_change, small_change)
+        resolved = self.Alert.search([("product_id", "in", big[3:].ids), ("state", "=", "resolved")])
+        self.assertTrue(resolved)
+        self.assertFalse(resolved.activity_ids)
+        for alert in resolved:
+            self.assertEqual(alert.message_ids.tracking_value_ids.new_value_char, "Resolved")
+            done = alert.message_ids.filtered("mail_activity_type_id")
+            self.assertIn("Resolved: the cause cleared.", str(done.body))
+        self.assertEqual(
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search([("res_model", "=", self.Alert._name), ("res_id", "in", resolved.ids)])
+            .mapped("feedback"),
+            ["Resolved: the cause cleared."] * len(resolved),
+        )
