@@ -199,6 +199,23 @@ class TestRfmGrading(RfmCommon):
         # in another company the customer is not graded
         self.assertFalse(best.with_company(self.env.ref("base.main_company")).rfm_segment_id)
 
+    def test_quintile_formula_is_ntile(self):
+        """The score of a row from its position and the row count is NTILE(5)."""
+        for count in range(1, 24):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT bool_and(tile = %s) FROM (
+                        SELECT g AS position, %s::bigint AS counted, NTILE(5) OVER (ORDER BY g) AS tile
+                          FROM generate_series(1, %s) g) x
+                    """,
+                    self.Grade._rfm_quintile_sql("position"),
+                    count,
+                    count,
+                )
+            )
+            self.assertTrue(self.env.cr.fetchone()[0], f"{count} rows")
+
     def test_second_regrade_writes_nothing(self):
         self._regrade()
         history = self.env["sales_plus.rfm.history"].search_count([])
