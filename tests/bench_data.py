@@ -24,14 +24,33 @@ PGUSER = os.environ.get("PGUSER", "")
 
 
 class BenchDatabase:
-    """A throwaway database with sales_plus installed (no demo data)."""
+    """A throwaway database with sales_plus installed (no demo data).
+
+    With ``BENCH_DB=name`` the database is kept after the run and reused by the
+    next one (``reused`` is then true: the benchmark may skip its data
+    generation); ``BENCH_UPDATE=1`` updates sales_plus in a reused database."""
 
     def __init__(self, name):
-        self.dbname = f"sales_plus_bench_{name}_{os.getpid()}"
+        self.keep = bool(os.environ.get("BENCH_DB"))
+        self.dbname = os.environ.get("BENCH_DB") or f"sales_plus_bench_{name}_{os.getpid()}"
         self.registry = None
+        self.reused = False
+
+    def _exists(self):
+        listed = subprocess.run(
+            ["psql", "-h", PGHOST, "-p", PGPORT, *(["-U", PGUSER] if PGUSER else []), "-lqtA"],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        return self.dbname in {line.split("|", 1)[0] for line in listed.stdout.splitlines()}
 
     def __enter__(self):
         start = time.perf_counter()
+        self.reused = self.keep and self._exists()
+        if self.reused and not os.environ.get("BENCH_UPDATE"):
+            print(f"# database {self.dbname}: reused", flush=True)
+            return self._open_registry()
         args = [
             sys.executable,
             os.path.join(ODOO_PATH, "odoo-bin"),
@@ -41,7 +60,7 @@ class BenchDatabase:
             *([f"--db_user={PGUSER}"] if PGUSER else []),
             "-d",
             self.dbname,
-            "-i",
+            "-u" if self.reused else "-i",
             "sales_plus",
             "--stop-after-init",
             "--workers=0",
@@ -55,6 +74,9 @@ class BenchDatabase:
             f"# database {self.dbname}: sales_plus installed in {time.perf_counter() - start:.0f} s",
             flush=True,
         )
+        return self._open_registry()
+
+    def _open_registry(self):
         sys.path.insert(0, ODOO_PATH)
         import odoo  # noqa: PLC0415 (Odoo is only importable once ODOO_PATH is known)
         from odoo.tools import config  # noqa: PLC0415
@@ -81,6 +103,9 @@ class BenchDatabase:
             yield self.odoo.api.Environment(cr, self.odoo.SUPERUSER_ID, {})
 
     def __exit__(self, *exc):
+        if self.keep:
+            print(f"# database {self.dbname} kept (BENCH_DB)", flush=True)
+            return False
         if self.registry is not None:
             self.registry.delete(self.dbname)
             from odoo.sql_db import close_db  # noqa: PLC0415

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -28,6 +28,32 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_plus_stock_alert_expiry_days",
         readonly=False,
     )
+    sales_plus_rfm_regrade_progress = fields.Char(
+        string="Customer Grading Progress",
+        compute="_compute_sales_plus_rfm_regrade",
+    )
+    sales_plus_rfm_regrade_state = fields.Selection(
+        selection=lambda self: self.env["sales_plus.rfm.config"]._fields["regrade_state"].selection,
+        string="Customer Grading Status",
+        compute="_compute_sales_plus_rfm_regrade",
+    )
+    sales_plus_rfm_last_run_date = fields.Datetime(
+        string="Last Full Regrade",
+        compute="_compute_sales_plus_rfm_regrade",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("company_id")
+    def _compute_sales_plus_rfm_regrade(self):
+        Config = self.env["sales_plus.rfm.config"].sudo()
+        for settings in self:
+            config = Config.search([("company_id", "=", settings.company_id.id)], limit=1)
+            settings.sales_plus_rfm_regrade_progress = config.regrade_progress
+            settings.sales_plus_rfm_regrade_state = config.regrade_state
+            settings.sales_plus_rfm_last_run_date = config.last_run_date
 
     # ------------------------------------------------------------
     # ACTION METHODS: customer grading
@@ -38,8 +64,13 @@ class ResConfigSettings(models.TransientModel):
         return self.env["sales_plus.rfm.config"].with_company(self.company_id).action_open_company_config()
 
     def action_sales_plus_rfm_regrade_now(self):
+        """Queue a regrade of every company selected in the company switcher."""
         self.ensure_one()
-        return self.env["sales_plus.rfm.config"]._get_for_company(self.company_id).action_regrade_now()
+        Config = self.env["sales_plus.rfm.config"]
+        configs = Config.browse()
+        for company in self.env.companies:
+            configs |= Config._get_for_company(company)
+        return configs.action_regrade_now()
 
     sales_plus_pacing_elapsed_pct = fields.Float(
         related="company_id.sales_plus_pacing_elapsed_pct",

@@ -1,5 +1,8 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
 
 from ..services import rfm
 
@@ -11,6 +14,8 @@ DEFAULT_THRESHOLDS = [
     (2, 180, 365, 2, 3, 1000, 5000),
     (1, 365, 0, 1, 2, 0, 1000),
 ]
+
+_logger = logging.getLogger(__name__)
 
 
 class SalesPlusRfmConfig(models.Model):
@@ -81,6 +86,57 @@ class SalesPlusRfmConfig(models.Model):
     )
     last_run_graded = fields.Integer(string="Customers Graded", readonly=True)
     last_run_changed = fields.Integer(string="Grades Changed", readonly=True)
+    regrade_state = fields.Selection(
+        selection=[
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        string="Regrade Status",
+        readonly=True,
+        copy=False,
+        help="State of the last regrade run in the background (Regrade Now or the nightly run).",
+    )
+    regrade_requested_by_id = fields.Many2one(
+        comodel_name="res.users",
+        readonly=True,
+        copy=False,
+        help="Who pressed Regrade Now; told when the regrade is done.",
+    )
+    regrade_requested_date = fields.Datetime(
+        string="Regrade Requested On",
+        readonly=True,
+        copy=False,
+        help="When the regrade was queued; the companies queued together share it.",
+    )
+    regrade_progress = fields.Char(
+        compute="_compute_regrade_progress",
+        help="Progress of the queued regrade this company belongs to.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("regrade_state", "regrade_requested_date")
+    def _compute_regrade_progress(self):
+        pending = self.filtered(lambda c: c.regrade_state in ("queued", "running"))
+        (self - pending).regrade_progress = False
+        if not pending:
+            return
+        batches = dict.fromkeys(pending.mapped("regrade_requested_date"))
+        for requested_date in batches:
+            batch = self.sudo().search([("regrade_requested_date", "=", requested_date)])
+            batches[requested_date] = (
+                len(batch.filtered(lambda c: c.regrade_state in ("done", "failed"))),
+                len(batch),
+            )
+        for config in pending:
+            done, total = batches[config.regrade_requested_date]
+            config.regrade_progress = self.env._(
+                "Regrading: %(done)s of %(total)s companies", done=done, total=total
+            )
 
     # ------------------------------------------------------------
     # CONSTRAINT METHODS
@@ -172,26 +228,35 @@ class SalesPlusRfmConfig(models.Model):
         }
 
     def action_regrade_now(self):
-        """Regrade every customer of the company now and report the figures."""
-        self.ensure_one()
+        """Queue a regrade of these companies' customers for the background
+        job and wake it up; the requester is told when each company is done."""
         if not self.env.user.has_group("sales_plus.group_sales_plus_admin"):
             raise AccessError(self.env._("Only a Sales Plus Administrator can regrade all customers."))
-        result = self.env["sales_plus.rfm.grade"].sudo()._regrade_company(self.company_id)
+        self.check_access("read")
+        configs = self.sudo().filtered(lambda c: c.regrade_state not in ("queued", "running"))
+        configs.write(
+            {
+                "regrade_state": "queued",
+                "regrade_requested_by_id": self.env.uid,
+                "regrade_requested_date": fields.Datetime.now(),
+            }
+        )
+        if configs:
+            self.env.ref("sales_plus.ir_cron_sales_plus_rfm_regrade").sudo()._trigger()
+            message = self.env._(
+                "Regrade of %(companies)s queued: it runs in the background and you will be "
+                "notified when it is done.",
+                companies=", ".join(configs.company_id.mapped("name")),
+            )
+        else:
+            message = self.env._("A regrade of these companies is already queued or running.")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "title": self.env._("Customer grading done"),
-                "message": self.env._(
-                    "%(company)s: %(graded)s customers graded, %(changed)s grades changed, "
-                    "%(removed)s removed, in %(seconds)s s.",
-                    company=self.company_id.name,
-                    graded=result["graded"],
-                    changed=result["changed"],
-                    removed=result["removed"],
-                    seconds=round(result["seconds"], 2),
-                ),
+                "type": "info",
+                "title": self.env._("Customer grading"),
+                "message": message,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -283,12 +348,106 @@ class SalesPlusRfmConfig(models.Model):
 
     @api.model
     def _cron_regrade(self):
-        """Nightly: regrade every company, committing after each one."""
-        companies = self.env["res.company"].search([("active", "=", True)])
-        Grade = self.env["sales_plus.rfm.grade"].sudo()
-        for index, company in enumerate(companies):
-            Grade._regrade_company(company, raise_if_locked=False)
-            self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - index - 1)
+        """Regrade the queued companies (Regrade Now) and, on the nightly run,
+        every active company, one company per committed step of progress."""
+        IrCron = self.env["ir.cron"]
+        configs = self.sudo()._rfm_regrades_to_run()
+        IrCron._commit_progress(remaining=len(configs))
+        for config in configs:
+            config.regrade_state = "running"
+            IrCron._commit_progress()  # the settings page shows the company as running
+            done = config._rfm_run_queued_regrade()
+            if not IrCron._commit_progress(1 if done else 0):
+                break  # out of time: the cron runs again for the rest
+
+    @api.model
+    def _rfm_regrades_to_run(self):
+        """The configurations to regrade now: the queued ones, plus on the
+        nightly run every active company not graded since the run was due;
+        every active company when nothing is queued (run by hand)."""
+        self._create_missing()
+        active = [("company_id.active", "=", True)]
+        pending = Domain.AND([active, [("regrade_state", "in", ("queued", "running"))]])
+        cron = self.env["ir.cron"].sudo().browse(self.env.context.get("cron_id")).exists()
+        to_queue = self.browse()
+        if cron and cron.nextcall <= fields.Datetime.now():
+            to_queue = self.search(
+                Domain.AND(
+                    [
+                        active,
+                        [("regrade_state", "not in", ("queued", "running"))],
+                        Domain("last_run_date", "=", False) | Domain("last_run_date", "<", cron.nextcall),
+                    ]
+                )
+            )
+        elif not self.search_count(pending, limit=1):
+            to_queue = self.search(active)
+        to_queue.write(
+            {
+                "regrade_state": "queued",
+                "regrade_requested_by_id": False,
+                "regrade_requested_date": fields.Datetime.now(),
+            }
+        )
+        return self.search(pending, order="company_id")
+
+    def _rfm_run_queued_regrade(self):
+        """Regrade this queued company, record the outcome, tell the requester.
+        Returns False when another regrade of the company holds the lock (the
+        company stays queued)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                result = (
+                    self.env["sales_plus.rfm.grade"]
+                    .sudo()
+                    ._regrade_company(self.company_id, raise_if_locked=False)
+                )
+        except Exception:
+            _logger.exception("RFM regrade of company %s failed", self.company_id.id)
+            self.regrade_state = "failed"
+            self._rfm_notify_requester(None)
+            return True
+        if result["skipped"]:
+            self.regrade_state = "queued"
+            return False
+        self.regrade_state = "done"
+        self._rfm_notify_requester(result)
+        return True
+
+    def _rfm_notify_requester(self, result):
+        """A notification in the web client of whoever pressed Regrade Now."""
+        user = self.regrade_requested_by_id
+        if not user or not user.active:
+            return
+        user_env = self.with_user(user).with_context(lang=user.lang).env
+        if result is None:
+            payload = {
+                "type": "danger",
+                "title": user_env._("Customer grading failed"),
+                "message": user_env._(
+                    "The regrade of %(company)s failed; the previous grades are kept. "
+                    "See the server log for details.",
+                    company=self.company_id.name,
+                ),
+                "sticky": True,
+            }
+        else:
+            payload = {
+                "type": "success",
+                "title": user_env._("Customer grading done"),
+                "message": user_env._(
+                    "%(company)s: %(graded)s customers graded, %(changed)s grades changed, "
+                    "%(removed)s removed, in %(seconds)s s.",
+                    company=self.company_id.name,
+                    graded=result["graded"],
+                    changed=result["changed"],
+                    removed=result["removed"],
+                    seconds=round(result["seconds"], 2),
+                ),
+                "sticky": False,
+            }
+        user.sudo()._bus_send("simple_notification", payload)
 
 
 class SalesPlusRfmThreshold(models.Model):

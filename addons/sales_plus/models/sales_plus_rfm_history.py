@@ -6,6 +6,9 @@ class SalesPlusRfmHistory(models.Model):
     _description = "Customer Segment Change"
     _order = "date desc, id desc"
     _check_company_auto = True
+    # written by the regrade only, in bulk; ``date`` says when. No create/write
+    # uid/date: two foreign keys checked per row less on a full regrade
+    _log_access = False
 
     # ------------------------------------------------------------
     # FIELDS

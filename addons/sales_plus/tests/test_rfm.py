@@ -199,6 +199,23 @@ class TestRfmGrading(RfmCommon):
         # in another company the customer is not graded
         self.assertFalse(best.with_company(self.env.ref("base.main_company")).rfm_segment_id)
 
+    def test_quintile_formula_is_ntile(self):
+        """The score of a row from its position and the row count is NTILE(5)."""
+        for count in range(1, 24):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT bool_and(tile = %s) FROM (
+                        SELECT g AS position, %s::bigint AS counted, NTILE(5) OVER (ORDER BY g) AS tile
+                          FROM generate_series(1, %s) g) x
+                    """,
+                    self.Grade._rfm_quintile_sql("position"),
+                    count,
+                    count,
+                )
+            )
+            self.assertTrue(self.env.cr.fetchone()[0], f"{count} rows")
+
     def test_second_regrade_writes_nothing(self):
         self._regrade()
         history = self.env["sales_plus.rfm.history"].search_count([])
@@ -527,7 +544,8 @@ class TestRfmGrading(RfmCommon):
         with self.assertRaises(AccessError):
             self._config().with_user(self.sp_users["manager"]).action_regrade_now()
         action = self._config().with_user(admin).action_regrade_now()
-        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertEqual(self._config().regrade_state, "queued")
 
     def test_lock(self):
         """A second regrade of the same company is refused while one runs;
@@ -560,11 +578,173 @@ class TestRfmGrading(RfmCommon):
     def _capture_queries(self, queries):
         yield from self._patchExecute(queries, True)
 
-    def test_cron_regrades_every_company(self):
-        with patch.object(type(self.env["ir.cron"]), "_commit_progress", lambda self, *a, **k: 0):
-            self.env["sales_plus.rfm.config"]._cron_regrade()
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestRfmRegradeNow(RfmCommon):
+    """Regrade Now queues the companies for the regrade cron, which grades them
+    one by one, reports its progress and tells the requester."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create(
+            {"name": "RFM Company B", "currency_id": cls.env.ref("base.EUR").id}
+        )
+        cls.env.user.company_ids += cls.company_b
+        cls.admin = cls.sp_users["admin"]
+        cls.admin.company_ids += cls.company_b
+        cls.customers = cls._customers(3, user=cls.sp_users["user"])
+        cls._orders([(c, 100.0 * (i + 1), 10 + i) for i, c in enumerate(cls.customers)])
+        cls._orders([(cls.customers[0], 50.0, 20)], company=cls.company_b)
+        cls.cron = cls.env.ref("sales_plus.ir_cron_sales_plus_rfm_regrade")
+        # the nightly run is not due: only what is queued runs
+        cls.cron.nextcall = fields.Datetime.now() + timedelta(hours=12)
+        Config = cls.env["sales_plus.rfm.config"]
+        cls.configs = Config._get_for_company(cls.company_a) | Config._get_for_company(cls.company_b)
+
+    def _triggers(self):
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
+
+    def _press(self, user, companies):
+        configs = self.configs.filtered(lambda c: c.company_id in companies)
+        return configs.with_user(user).with_context(allowed_company_ids=companies.ids).action_regrade_now()
+
+    def _run_cron(self):
+        """Run the cron callback as the scheduler does, with a progress record;
+        returns the progress and the (done, remaining, states) seen at each commit."""
+        cron, progress = self.cron._add_progress()
+        steps = []
+
+        def commit():
+            self.env.flush_all()
+            steps.append((progress.done, progress.remaining, tuple(self.configs.mapped("regrade_state"))))
+
+        with (
+            patch.object(self.env.cr, "commit", commit),
+            patch.object(type(self.env["res.users"]), "_bus_send", autospec=True) as send,
+        ):
+            self.env["sales_plus.rfm.config"].with_context(
+                cron_id=cron.id, ir_cron_progress_id=progress.id
+            )._cron_regrade()
+        return progress, steps, [sent.args for sent in send.call_args_list]
+
+    def test_admin_queues_the_companies_and_wakes_the_cron(self):
+        triggers = self._triggers()
+        action = self._press(self.admin, self.company_a | self.company_b)
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(self.configs.mapped("regrade_state"), ["queued", "queued"])
+        self.assertEqual(self.configs.regrade_requested_by_id, self.admin)
+        self.assertEqual(len(set(self.configs.mapped("regrade_requested_date"))), 1)
+        self.assertEqual(self._triggers(), triggers + 1)
+        self.assertEqual(self.configs[0].regrade_progress, "Regrading: 0 of 2 companies")
+        # nothing graded yet: the regrade runs in the background
+        self.assertFalse(self._grade(self.customers[0]))
+        # pressing again while queued neither queues twice nor wakes the cron again
+        action = self._press(self.admin, self.company_a)
+        self.assertIn("already", action["params"]["message"])
+        self.assertEqual(self._triggers(), triggers + 1)
+
+    def test_settings_button_queues_the_selected_companies(self):
+        self.system_admin.company_ids += self.company_a | self.company_b
+        settings = (
+            self.env["res.config.settings"]
+            .with_user(self.system_admin)
+            .with_context(allowed_company_ids=[self.company_a.id, self.company_b.id])
+            .create({})
+        )
+        settings.action_sales_plus_rfm_regrade_now()
+        self.assertEqual(self.configs.mapped("regrade_state"), ["queued", "queued"])
+        self.assertEqual(self.configs.regrade_requested_by_id, self.system_admin)
+        settings.invalidate_recordset()
+        self.assertEqual(settings.sales_plus_rfm_regrade_state, "queued")
+        self.assertEqual(settings.sales_plus_rfm_regrade_progress, "Regrading: 0 of 2 companies")
+        self.assertFalse(settings.sales_plus_rfm_last_run_date)
+
+    def test_others_cannot_regrade(self):
+        for role in ("user", "team_leader", "manager"):
+            user = self.sp_users[role]
+            user.company_ids += self.company_b
+            with self.assertRaises(AccessError):
+                self._press(user, self.company_a)
+        with self.assertRaises(AccessError):
+            self._press(self.plain_salesman, self.company_a)
+        self.assertEqual(self.configs.mapped("regrade_state"), [False, False])
+
+    def test_cron_grades_reports_progress_and_notifies(self):
+        self._press(self.admin, self.company_a | self.company_b)
+        progress, steps, sent = self._run_cron()
+        # one step of progress per company, each company shown running first
+        self.assertEqual(
+            steps,
+            [
+                (0, 2, ("queued", "queued")),
+                (0, 2, ("running", "queued")),
+                (1, 1, ("done", "queued")),
+                (1, 1, ("done", "running")),
+                (2, 0, ("done", "done")),
+            ],
+        )
+        self.assertEqual((progress.done, progress.remaining), (2, 0))
+        self.assertEqual(len(self._grade(self.customers[0]) | self._grade(self.customers[1])), 2)
+        self.assertEqual(self._grade(self.customers[0], self.company_b).monetary, 50.0)
+        self.assertTrue(all(self.configs.mapped("last_run_date")))
+        self.assertFalse(self.configs[0].regrade_progress)
+        # the requester is told, once per company, in the web client
+        self.assertEqual(len(sent), 2)
+        for (user, kind, payload), company in zip(sent, self.company_a | self.company_b, strict=True):
+            self.assertEqual(user, self.admin)
+            self.assertEqual(kind, "simple_notification")
+            self.assertEqual(payload["type"], "success")
+            self.assertIn(company.name, payload["message"])
+        self.assertIn("3 customers graded", sent[0][2]["message"])
+        # run by hand with nothing queued: every active company, nobody to tell
+        progress, _steps, sent = self._run_cron()
+        self.assertGreaterEqual(progress.done, 2)
+        self.assertEqual((progress.remaining, sent), (0, []))
+        self.assertFalse(self.configs.regrade_requested_by_id)
+
+    def test_locked_company_stays_queued(self):
+        self._press(self.admin, self.company_a | self.company_b)
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (RFM_LOCK_KEY, self.company_a.id))
+            try:
+                progress, _steps, sent = self._run_cron()
+            finally:
+                other.execute("SELECT pg_advisory_unlock(%s, %s)", (RFM_LOCK_KEY, self.company_a.id))
+        self.assertEqual(self.configs.mapped("regrade_state"), ["queued", "done"])
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        self.assertFalse(self._grade(self.customers[0]))
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(self.configs[0].regrade_progress, "Regrading: 1 of 2 companies")
+        progress, _steps, sent = self._run_cron()
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertTrue(self._grade(self.customers[0]))
-        self.assertTrue(self._config().last_run_date)
+
+    def test_failed_regrade_is_reported(self):
+        self._press(self.admin, self.company_a)
+        Grade = type(self.env["sales_plus.rfm.grade"])
+        with (
+            patch.object(Grade, "_rfm_run", side_effect=ValueError("boom")),
+            self.assertLogs("odoo.addons.sales_plus.models.sales_plus_rfm_config", "ERROR"),
+        ):
+            progress, _steps, sent = self._run_cron()
+        self.assertEqual(self.configs[0].regrade_state, "failed")
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(sent[0][2]["type"], "danger")
+
+    def test_nightly_run_grades_every_company(self):
+        self.cron.nextcall = fields.Datetime.now() - timedelta(minutes=1)
+        progress, _steps, sent = self._run_cron()
+        self.assertGreaterEqual(progress.done, 2)
+        self.assertEqual(progress.remaining, 0)
+        self.assertEqual(self.configs.mapped("regrade_state"), ["done", "done"])
+        self.assertFalse(self.configs.regrade_requested_by_id)
+        self.assertEqual(sent, [])
+        self.assertTrue(self._grade(self.customers[0]))
+        # run again within the same due run: the companies already graded are not redone
+        progress, _steps, _sent = self._run_cron()
+        self.assertEqual(progress.done, 0)
 
 
 @tagged("post_install", "-at_install")
