@@ -24,14 +24,42 @@ PGUSER = os.environ.get("PGUSER", "")
 
 
 class BenchDatabase:
-    """A throwaway database with sales_plus installed (no demo data)."""
+    """A throwaway database with sales_plus installed (no demo data).
+
+    With ``BENCH_DB=name`` in the environment the database is kept after the run
+    and reused by the next one (sales_plus updated, ``reused`` set), so that a
+    benchmark can skip generating its data again.
+    """
 
     def __init__(self, name):
-        self.dbname = f"sales_plus_bench_{name}_{os.getpid()}"
+        self.keep = os.environ.get("BENCH_DB")
+        self.dbname = self.keep or f"sales_plus_bench_{name}_{os.getpid()}"
         self.registry = None
+        self.reused = False
+
+    def _exists(self):
+        result = subprocess.run(
+            [
+                "psql",
+                "-h",
+                PGHOST,
+                "-p",
+                PGPORT,
+                *(["-U", PGUSER] if PGUSER else []),
+                "-d",
+                "postgres",
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname = '{self.dbname}'",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout.strip() == "1"
 
     def __enter__(self):
         start = time.perf_counter()
+        self.reused = bool(self.keep) and self._exists()
         args = [
             sys.executable,
             os.path.join(ODOO_PATH, "odoo-bin"),
@@ -41,7 +69,7 @@ class BenchDatabase:
             *([f"--db_user={PGUSER}"] if PGUSER else []),
             "-d",
             self.dbname,
-            "-i",
+            "-u" if self.reused else "-i",
             "sales_plus",
             "--stop-after-init",
             "--workers=0",
@@ -52,7 +80,8 @@ class BenchDatabase:
         ]
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
         print(
-            f"# database {self.dbname}: sales_plus installed in {time.perf_counter() - start:.0f} s",
+            f"# database {self.dbname}: sales_plus {'updated' if self.reused else 'installed'} "
+            f"in {time.perf_counter() - start:.0f} s",
             flush=True,
         )
         sys.path.insert(0, ODOO_PATH)
@@ -81,6 +110,9 @@ class BenchDatabase:
             yield self.odoo.api.Environment(cr, self.odoo.SUPERUSER_ID, {})
 
     def __exit__(self, *exc):
+        if self.keep:
+            print(f"# database {self.dbname} kept (BENCH_DB)", flush=True)
+            return False
         if self.registry is not None:
             self.registry.delete(self.dbname)
             from odoo.sql_db import close_db  # noqa: PLC0415

@@ -29,6 +29,9 @@ KPIS = (
     "repurchase_rate",
 )
 TARGET_METRICS = ("revenue", "invoiced", "margin", "collected", "new_customers")
+# keys of the customers without a grade in the company (segment / ABC breakdowns)
+UNGRADED_SEGMENT = -1
+UNGRADED_ABC = "none"
 RANKING_SIZE = 10
 PARETO_SIZE = 20
 
@@ -95,8 +98,8 @@ class SalesPlusCockpit(models.AbstractModel):
                 :RANKING_SIZE
             ],
             "pareto": pareto,
-            "segments": self._segment_breakdown(filters, periods),
         }
+        payload.update(self._segment_breakdowns(self._query_segments(filters, periods)))
         return payload
 
     @api.model
@@ -133,6 +136,11 @@ class SalesPlusCockpit(models.AbstractModel):
                 domain.append(("order_line.product_id.categ_id", "child_of", key["categ_id"]))
             if key.get("partner_id"):
                 domain.append(("partner_id.commercial_partner_id", "=", key["partner_id"]))
+            if "rfm_segment" in key or "rfm_abc" in key:
+                # the grades are joined as the figures do (the user may not read
+                # the grade of a customer another salesperson owns)
+                partner_ids = self._segment_customer_ids(filters, start, end, user_id, team_id, key)
+                domain.append(("partner_id.commercial_partner_id", "in", partner_ids))
             name = self.env._("Orders")
             return self._list_action(name, "sale.order", domain)
         if kind in ("invoices", "refunds", "overdue"):
@@ -471,6 +479,52 @@ class SalesPlusCockpit(models.AbstractModel):
             ],
         }
 
+    def _segment_sql(self):
+        """The customer's segment and ABC class in the company as keys:
+        ``UNGRADED_SEGMENT`` / ``UNGRADED_ABC`` without a grade, NULL when graded
+        without a segment or class. Needs the grade joined as ``grade``."""
+        return SQL(
+            "CASE WHEN grade.id IS NULL THEN %s ELSE grade.segment_id END AS segment_key, "
+            "CASE WHEN grade.id IS NULL THEN %s ELSE grade.abc_class END AS abc_key",
+            UNGRADED_SEGMENT,
+            UNGRADED_ABC,
+        )
+
+    def _query_segments(self, filters, periods):
+        """Revenue, orders, margin and customers by RFM segment and by ABC class
+        (the customer's grade in the company), per period."""
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH o AS (%(orders)s),
+                per AS (
+                    -- one row per customer of each period: counting them needs no DISTINCT
+                    SELECT o.bucket, %(keys)s, COUNT(*) AS orders,
+                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin
+                      FROM o
+                      LEFT JOIN sales_plus_rfm_grade grade
+                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
+                     GROUP BY o.bucket, o.customer_id, grade.id
+                )
+                SELECT bucket, segment_key, abc_key, GROUPING(segment_key, abc_key) AS level,
+                       COUNT(*) AS customers, SUM(orders) AS orders,
+                       SUM(revenue) AS revenue, SUM(margin) AS margin
+                  FROM per
+                 GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
+                """,
+                orders=self._orders_cte(filters, periods),
+                keys=self._segment_sql(),
+                company=filters["company_id"],
+            )
+        )
+        result = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
+        for row in rows:
+            if row["level"] == 1:
+                result["segment"][row["segment_key"]][row["bucket"]] = row
+            else:
+                result["abc"][row["abc_key"]][row["bucket"]] = row
+        return result
+
     def _query_invoices(self, filters, periods):
         """Posted customer invoices and credit notes of the three periods, untaxed
         and taxed, in company currency (the balance of their lines)."""
@@ -767,10 +821,55 @@ class SalesPlusCockpit(models.AbstractModel):
             result.append(entry)
         return result
 
-    def _segment_breakdown(self, filters, periods):
-        """Hook for the RFM capability: revenue by customer segment / ABC class.
-        Returns an empty list while the RFM models are not installed."""
-        return []
+    def _segment_breakdowns(self, segments):
+        """``by_segment`` and ``by_abc`` rows of the current period, each with the
+        revenue of the two comparison periods; customers without a grade in the
+        company fall in a "Not graded" row, last."""
+        names = dict(
+            self.env["sales_plus.rfm.segment"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse([k for k in segments["segment"] if k and k > 0])
+            .mapped(lambda s: (s.id, s.display_name))
+        )
+        not_graded = self.env._("Not graded")
+        labels = {
+            "segment": {UNGRADED_SEGMENT: not_graded, None: self.env._("No segment")},
+            "abc": {UNGRADED_ABC: not_graded, None: self.env._("No class"), "a": "A", "b": "B", "c": "C"},
+        }
+        result = {}
+        for kind, key_name, payload_key in (
+            ("segment", "rfm_segment", "by_segment"),
+            ("abc", "rfm_abc", "by_abc"),
+        ):
+            rows = []
+            for key, buckets in segments[kind].items():
+                figures = buckets.get(CURRENT)
+                if not figures:
+                    continue
+                revenue = figures["revenue"] or 0.0
+                margin = figures["margin"] or 0.0
+                rows.append(
+                    {
+                        "id": key if key is not None else False,
+                        "key": {key_name: key if key is not None else False},
+                        "name": names.get(key) or labels[kind].get(key) or "",
+                        "revenue": revenue,
+                        "orders": figures["orders"],
+                        "margin": margin,
+                        "margin_pct": margin / revenue if revenue else 0.0,
+                        "customers": figures["customers"],
+                        "revenue_previous": (buckets.get(PREVIOUS) or {}).get("revenue") or 0.0,
+                        "revenue_last_year": (buckets.get(LAST_YEAR) or {}).get("revenue") or 0.0,
+                    }
+                )
+            if kind == "abc":
+                order = {"a": 0, "b": 1, "c": 2, None: 3, UNGRADED_ABC: 4}
+                rows.sort(key=lambda r: order[r["key"]["rfm_abc"] or None])
+            else:
+                rows.sort(key=lambda r: (r["id"] in (UNGRADED_SEGMENT, False), -r["revenue"], r["name"]))
+            result[payload_key] = rows
+        return result
 
     # ------------------------------------------------------------
     # TARGETS AND PACING
@@ -932,6 +1031,36 @@ class SalesPlusCockpit(models.AbstractModel):
                   JOIN account_payment payment ON payment.move_id = c.payment_move_id
                 """,
                 collected=self._collected_sql(filters, buckets, scope),
+            )
+        )
+        return [r[0] for r in rows]
+
+    def _segment_customer_ids(self, filters, start, end, user_id, team_id, key):
+        """Customers of the period, in scope, whose segment / ABC key is the one
+        of ``key`` (``rfm_segment`` and / or ``rfm_abc``; False: graded without)."""
+        drill = dict(filters, user_id=user_id, team_id=team_id)
+        conditions = []
+        for name, column, cast in (("rfm_segment", "segment_key", int), ("rfm_abc", "abc_key", str)):
+            if name in key:
+                value = cast(key[name]) if key[name] else None
+                conditions.append(SQL("%s IS NOT DISTINCT FROM %s", SQL.identifier(column), value))
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH o AS (%(orders)s),
+                c AS (
+                    SELECT DISTINCT o.customer_id, %(keys)s
+                      FROM o
+                      LEFT JOIN sales_plus_rfm_grade grade
+                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
+                )
+                SELECT customer_id FROM c WHERE %(conditions)s
+                """,
+                orders=self._orders_cte(drill, {CURRENT: (start, end)}),
+                keys=self._segment_sql(),
+                company=filters["company_id"],
+                conditions=SQL(" AND ").join(conditions),
             )
         )
         return [r[0] for r in rows]
