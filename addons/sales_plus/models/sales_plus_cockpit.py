@@ -63,10 +63,8 @@ class SalesPlusCockpit(models.AbstractModel):
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
         self.env.flush_all()
-        orders = self._query_orders(filters, periods)
+        orders, customers, segments, pareto = self._query_sales(filters, periods)
         lines = self._query_order_lines(filters, periods)
-        customers = self._query_customers(filters, periods)
-        pareto = self._query_pareto(filters, periods)
         invoices = self._query_invoices(filters, periods)
         collected = self._query_collected(filters, periods)
         overdue = self._query_overdue(filters)
@@ -99,7 +97,7 @@ class SalesPlusCockpit(models.AbstractModel):
             ],
             "pareto": pareto,
         }
-        payload.update(self._segment_breakdowns(self._query_segments(filters, periods)))
+        payload.update(self._segment_breakdowns(segments))
         return payload
 
     @api.model
@@ -246,18 +244,38 @@ class SalesPlusCockpit(models.AbstractModel):
         stop = tz.localize(datetime.combine(end + timedelta(days=1), time.min))
         return begin, stop.astimezone(pytz.utc).replace(tzinfo=None)
 
+    def _slot_starts(self, periods, start, end):
+        """First day of each slot (day or month, see :meth:`_slot_unit`) of
+        [start, end]: the first slot starts on ``start``."""
+        if self._slot_unit(periods) == "day":
+            return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        starts = [start]
+        while True:
+            year, month = divmod(starts[-1].month, 12)
+            following = starts[-1].replace(year=starts[-1].year + year, month=month + 1, day=1)
+            if following > end:
+                return starts
+            starts.append(following)
+
     def _buckets_sql(self, periods, as_datetimes):
-        """VALUES (bucket, start, stop) of the three periods; stop excluded."""
+        """VALUES (bucket, start, stop, slots) of the three periods; stop excluded;
+        ``slots`` the sorted starts of their days or months, so that
+        ``width_bucket(date, b.slots) - 1`` is the position of a date's slot (a
+        binary search, no timezone arithmetic per row)."""
         rows = []
         for key, (start, end) in periods.items():
+            slots = self._slot_starts(periods, start, end)
             if as_datetimes:
                 begin, stop = self._utc_bounds(start, end)
-                rows.append(SQL("(%s, %s::timestamp, %s::timestamp, %s::date)", key, begin, stop, start))
+                slots = [self._utc_bounds(day, day)[0] for day in slots]
+                rows.append(
+                    SQL("(%s, %s::timestamp, %s::timestamp, %s::timestamp[])", key, begin, stop, slots)
+                )
             else:
                 rows.append(
-                    SQL("(%s, %s::date, %s::date, %s::date)", key, start, end + timedelta(days=1), start)
+                    SQL("(%s, %s::date, %s::date, %s::date[])", key, start, end + timedelta(days=1), slots)
                 )
-        return SQL("(VALUES %s) AS b(bucket, start, stop, first_day)", SQL(", ").join(rows))
+        return SQL("(VALUES %s) AS b(bucket, start, stop, slots)", SQL(", ").join(rows))
 
     def _scope_sql(self, filters, user_column, team_column):
         # the pacing cron computes everybody's figures in superuser mode
@@ -299,11 +317,7 @@ class SalesPlusCockpit(models.AbstractModel):
                    commercial.country_id, commercial.state_id,
                    so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
                    COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin,
-                   ((so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date - b.first_day AS day_offset,
-                   ((EXTRACT(YEAR FROM (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)
-                     - EXTRACT(YEAR FROM b.first_day)) * 12
-                    + EXTRACT(MONTH FROM (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)
-                    - EXTRACT(MONTH FROM b.first_day))::int AS month_offset
+                   width_bucket(so.date_order, b.slots) - 1 AS slot
               FROM sale_order so
               JOIN %(buckets)s ON so.date_order >= b.start AND so.date_order < b.stop
               JOIN res_partner partner ON partner.id = so.partner_id
@@ -312,31 +326,168 @@ class SalesPlusCockpit(models.AbstractModel):
                AND so.company_id = %(company)s
                AND %(scope)s
             """,
-            tz=self._tz(),
             buckets=self._buckets_sql(periods, as_datetimes=True),
             company=filters["company_id"],
             scope=self._scope_sql(filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")),
         )
 
-    def _query_orders(self, filters, periods):
-        slot = SQL("day_offset") if self._slot_unit(periods) == "day" else SQL("month_offset")
+    def _query_sales(self, filters, periods):
+        """The figures of the confirmed orders, in one statement reading the
+        orders of the three periods once: by period, salesperson, team, region
+        and slot; customers (new: first confirmed order of the company ever,
+        repeat: two orders or more in the period) per period, salesperson and
+        team; by RFM segment and ABC class; the customer Pareto of the current
+        period. Returns ``(orders, customers, segments, pareto)``."""
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                WITH o AS (%(orders)s)
-                SELECT bucket, user_id, team_id, country_id, state_id, %(slot)s AS slot,
-                       GROUPING(user_id, team_id, country_id, state_id, %(slot)s) AS level,
-                       COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin
+                WITH o AS MATERIALIZED (
+                    SELECT o.*, %(keys)s
+                      FROM (%(orders)s) o
+                      LEFT JOIN sales_plus_rfm_grade grade
+                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
+                ),
+                firsts AS (
+                    -- every customer's first confirmed order in the company, whoever sold it
+                    SELECT partner.commercial_partner_id AS customer_id, MIN(so.date_order) AS first_date
+                      FROM sale_order so
+                      JOIN res_partner partner ON partner.id = so.partner_id
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
+                       AND so.date_order < %(stop)s
+                     GROUP BY partner.commercial_partner_id
+                ),
+                per AS MATERIALIZED (
+                    -- one row per customer of each period, of each salesperson and of each
+                    -- team: counting rows then needs no DISTINCT (hash aggregates only)
+                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
+                           GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
+                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin,
+                           BOOL_OR(o.date_order = f.first_date) AS is_new,
+                           MIN(o.segment_key) AS segment_key, MIN(o.abc_key) AS abc_key
+                      FROM o JOIN firsts f ON f.customer_id = o.customer_id
+                     GROUP BY GROUPING SETS (
+                           (o.bucket, o.customer_id), (o.bucket, o.customer_id, o.user_id),
+                           (o.bucket, o.customer_id, o.team_id))
+                ),
+                ranked AS (
+                    SELECT customer_id, revenue,
+                           SUM(revenue) OVER (ORDER BY revenue DESC, customer_id) AS cumulative,
+                           SUM(revenue) OVER () AS total,
+                           ROW_NUMBER() OVER (ORDER BY revenue DESC, customer_id) AS rank
+                      FROM per
+                     WHERE level = 3 AND bucket = %(current)s
+                )
+                SELECT 'orders' AS kind, bucket, user_id, team_id, country_id, state_id, slot,
+                       NULL::int AS segment_key, NULL::varchar AS abc_key, NULL::int AS customer_id,
+                       GROUPING(user_id, team_id, country_id, state_id, slot) AS level,
+                       COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin,
+                       NULL::bigint AS customers, NULL::bigint AS new_customers,
+                       NULL::bigint AS repeat_customers, NULL::numeric AS cumulative,
+                       NULL::numeric AS total, NULL::bigint AS rank, NULL::bigint AS pareto_count
                   FROM o
                  GROUP BY GROUPING SETS (
                        (bucket), (bucket, user_id), (bucket, team_id),
-                       (bucket, country_id, state_id), (bucket, %(slot)s))
+                       (bucket, country_id, state_id), (bucket, slot))
+                 UNION ALL
+                SELECT 'customers', bucket, user_id, team_id, NULL, NULL, NULL, NULL, NULL, NULL, level,
+                       NULL, NULL, NULL, COUNT(*), COUNT(*) FILTER (WHERE is_new),
+                       COUNT(*) FILTER (WHERE orders > 1), NULL, NULL, NULL, NULL
+                  FROM per
+                 GROUP BY bucket, level, user_id, team_id
+                 UNION ALL
+                SELECT 'segments', bucket, NULL, NULL, NULL, NULL, NULL, segment_key, abc_key, NULL,
+                       GROUPING(segment_key, abc_key), SUM(orders), SUM(revenue), SUM(margin),
+                       COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL
+                  FROM per
+                 WHERE level = 3
+                 GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
+                 UNION ALL
+                SELECT 'pareto', %(current)s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, customer_id,
+                       NULL, NULL, revenue, NULL, (SELECT COUNT(*) FROM ranked), NULL, NULL,
+                       cumulative, total, rank,
+                       (SELECT COUNT(*) FROM ranked WHERE cumulative - revenue < 0.8 * total)
+                  FROM ranked
+                 WHERE rank <= %(size)s
                 """,
                 orders=self._orders_cte(filters, periods),
-                slot=slot,
+                keys=self._segment_sql(),
+                company=filters["company_id"],
+                current=CURRENT,
+                stop=max(self._utc_bounds(*period)[1] for period in periods.values()),
+                size=PARETO_SIZE,
             )
         )
-        return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
+        kinds = defaultdict(list)
+        for row in rows:
+            kinds[row.pop("kind")].append(row)
+        orders = self._split_levels(
+            [
+                {
+                    k: row[k]
+                    for k in (
+                        "bucket",
+                        "level",
+                        "user_id",
+                        "team_id",
+                        "country_id",
+                        "state_id",
+                        "slot",
+                        "orders",
+                        "revenue",
+                        "margin",
+                    )
+                }
+                for row in kinds["orders"]
+            ],
+            ["user_id", "team_id", "country_id", "state_id", "slot"],
+        )
+        customers = self._split_levels(
+            [
+                {
+                    k: row[k]
+                    for k in (
+                        "bucket",
+                        "level",
+                        "user_id",
+                        "team_id",
+                        "customers",
+                        "new_customers",
+                        "repeat_customers",
+                    )
+                }
+                for row in kinds["customers"]
+            ],
+            ["user_id", "team_id"],
+        )
+        segments = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
+        for row in kinds["segments"]:
+            if row["level"] == 1:
+                segments["segment"][row["segment_key"]][row["bucket"]] = row
+            else:
+                segments["abc"][row["abc_key"]][row["bucket"]] = row
+        pareto = sorted(kinds["pareto"], key=lambda row: row["rank"])
+        return orders, customers, segments, self._pareto(pareto)
+
+    def _pareto(self, rows):
+        """The biggest customers of the current period with their cumulative share,
+        and how many customers make 80% of the revenue (every row carries it and
+        the number of customers)."""
+        partners = self.env["res.partner"].sudo().browse([r["customer_id"] for r in rows])
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        return {
+            "customers": rows[0]["customers"] if rows else 0,
+            "pareto_count": rows[0]["pareto_count"] if rows else 0,
+            "rows": [
+                {
+                    "id": r["customer_id"],
+                    "name": names.get(r["customer_id"], ""),
+                    "revenue": r["revenue"] or 0.0,
+                    "share": (r["revenue"] or 0.0) / r["total"] if r["total"] else 0.0,
+                    "cumulative_share": (r["cumulative"] or 0.0) / r["total"] if r["total"] else 0.0,
+                }
+                for r in rows
+            ],
+        }
 
     def _query_order_lines(self, filters, periods):
         """Revenue and margin of the current period by product and by category."""
@@ -344,21 +495,28 @@ class SalesPlusCockpit(models.AbstractModel):
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT line.product_id, template.categ_id,
-                       GROUPING(line.product_id, template.categ_id) AS level,
-                       SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
-                       SUM(COALESCE(line.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
-                       SUM(line.product_uom_qty) AS quantity
-                  FROM sale_order_line line
-                  JOIN sale_order so ON so.id = line.order_id
-                  JOIN product_product product ON product.id = line.product_id
+                WITH p AS (
+                    -- by product first: the categories are read for each product, not each line
+                    SELECT line.product_id,
+                           SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
+                           SUM(COALESCE(line.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
+                           SUM(line.product_uom_qty) AS quantity
+                      FROM sale_order_line line
+                      JOIN sale_order so ON so.id = line.order_id
+                     WHERE so.state = 'sale'
+                       AND so.company_id = %(company)s
+                       AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
+                       AND line.display_type IS NULL
+                       AND %(scope)s
+                     GROUP BY line.product_id
+                )
+                SELECT p.product_id, template.categ_id,
+                       GROUPING(p.product_id, template.categ_id) AS level,
+                       SUM(p.revenue) AS revenue, SUM(p.margin) AS margin, SUM(p.quantity) AS quantity
+                  FROM p
+                  JOIN product_product product ON product.id = p.product_id
                   JOIN product_template template ON template.id = product.product_tmpl_id
-                 WHERE so.state = 'sale'
-                   AND so.company_id = %(company)s
-                   AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
-                   AND line.display_type IS NULL
-                   AND %(scope)s
-                 GROUP BY GROUPING SETS ((line.product_id), (template.categ_id))
+                 GROUP BY GROUPING SETS ((p.product_id), (template.categ_id))
                 """,
                 company=filters["company_id"],
                 begin=begin,
@@ -382,103 +540,6 @@ class SalesPlusCockpit(models.AbstractModel):
             }
         return result
 
-    def _query_customers(self, filters, periods):
-        """Customers, new customers (first confirmed order of the company ever) and
-        repeat customers (two orders or more in the period), per period and per
-        salesperson / team."""
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                WITH o AS (%(orders)s),
-                firsts AS (
-                    SELECT partner.commercial_partner_id AS customer_id, MIN(so.date_order) AS first_date
-                      FROM sale_order so
-                      JOIN res_partner partner ON partner.id = so.partner_id
-                     WHERE so.state = 'sale' AND so.company_id = %(company)s
-                       AND partner.commercial_partner_id IN (SELECT customer_id FROM o)
-                     GROUP BY partner.commercial_partner_id
-                ),
-                per AS (
-                    -- one row per customer of each period, of each salesperson and of each
-                    -- team: counting rows then needs no DISTINCT (hash aggregates only)
-                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
-                           GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
-                           BOOL_OR(o.date_order = f.first_date) AS is_new
-                      FROM o JOIN firsts f ON f.customer_id = o.customer_id
-                     GROUP BY GROUPING SETS (
-                           (o.bucket, o.customer_id), (o.bucket, o.customer_id, o.user_id),
-                           (o.bucket, o.customer_id, o.team_id))
-                )
-                SELECT bucket, user_id, team_id, level,
-                       COUNT(*) AS customers,
-                       COUNT(*) FILTER (WHERE is_new) AS new_customers,
-                       COUNT(*) FILTER (WHERE orders > 1) AS repeat_customers
-                  FROM per
-                 GROUP BY bucket, level, user_id, team_id
-                """,
-                orders=self._orders_cte(filters, periods),
-                company=filters["company_id"],
-            )
-        )
-        return self._split_levels(rows, ["user_id", "team_id"])
-
-    def _query_pareto(self, filters, periods):
-        """The biggest customers of the current period with their cumulative share,
-        and how many customers make 80% of the revenue."""
-        begin, stop = self._utc_bounds(*periods[CURRENT])
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                WITH c AS (
-                    SELECT partner.commercial_partner_id AS customer_id,
-                           SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue
-                      FROM sale_order so
-                      JOIN res_partner partner ON partner.id = so.partner_id
-                     WHERE so.state = 'sale' AND so.company_id = %(company)s
-                       AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
-                       AND %(scope)s
-                     GROUP BY partner.commercial_partner_id
-                ),
-                r AS (
-                    SELECT customer_id, revenue,
-                           SUM(revenue) OVER (ORDER BY revenue DESC, customer_id) AS cumulative,
-                           SUM(revenue) OVER () AS total,
-                           ROW_NUMBER() OVER (ORDER BY revenue DESC, customer_id) AS rank
-                      FROM c
-                )
-                SELECT customer_id, revenue, cumulative, total, rank,
-                       (SELECT COUNT(*) FROM r WHERE cumulative - revenue < 0.8 * total) AS pareto_count,
-                       (SELECT COUNT(*) FROM r) AS customer_count
-                  FROM r
-                 WHERE rank <= %(size)s
-                 ORDER BY rank
-                """,
-                company=filters["company_id"],
-                begin=begin,
-                stop=stop,
-                scope=self._scope_sql(
-                    filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
-                ),
-                size=PARETO_SIZE,
-            )
-        )
-        partners = self.env["res.partner"].sudo().browse([r["customer_id"] for r in rows])
-        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
-        return {
-            "customers": rows[0]["customer_count"] if rows else 0,
-            "pareto_count": rows[0]["pareto_count"] if rows else 0,
-            "rows": [
-                {
-                    "id": r["customer_id"],
-                    "name": names.get(r["customer_id"], ""),
-                    "revenue": r["revenue"] or 0.0,
-                    "share": (r["revenue"] or 0.0) / r["total"] if r["total"] else 0.0,
-                    "cumulative_share": (r["cumulative"] or 0.0) / r["total"] if r["total"] else 0.0,
-                }
-                for r in rows
-            ],
-        }
-
     def _segment_sql(self):
         """The customer's segment and ABC class in the company as keys:
         ``UNGRADED_SEGMENT`` / ``UNGRADED_ABC`` without a grade, NULL when graded
@@ -490,71 +551,27 @@ class SalesPlusCockpit(models.AbstractModel):
             UNGRADED_ABC,
         )
 
-    def _query_segments(self, filters, periods):
-        """Revenue, orders, margin and customers by RFM segment and by ABC class
-        (the customer's grade in the company), per period."""
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                WITH o AS (%(orders)s),
-                per AS (
-                    -- one row per customer of each period: counting them needs no DISTINCT
-                    SELECT o.bucket, %(keys)s, COUNT(*) AS orders,
-                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin
-                      FROM o
-                      LEFT JOIN sales_plus_rfm_grade grade
-                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
-                     GROUP BY o.bucket, o.customer_id, grade.id
-                )
-                SELECT bucket, segment_key, abc_key, GROUPING(segment_key, abc_key) AS level,
-                       COUNT(*) AS customers, SUM(orders) AS orders,
-                       SUM(revenue) AS revenue, SUM(margin) AS margin
-                  FROM per
-                 GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
-                """,
-                orders=self._orders_cte(filters, periods),
-                keys=self._segment_sql(),
-                company=filters["company_id"],
-            )
-        )
-        result = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
-        for row in rows:
-            if row["level"] == 1:
-                result["segment"][row["segment_key"]][row["bucket"]] = row
-            else:
-                result["abc"][row["abc_key"]][row["bucket"]] = row
-        return result
-
     def _query_invoices(self, filters, periods):
         """Posted customer invoices and credit notes of the three periods, untaxed
-        and taxed, in company currency (the balance of their lines)."""
-        slot_unit = self._slot_unit(periods)
-        slot = (
-            SQL("(move.invoice_date - b.start)")
-            if slot_unit == "day"
-            else SQL(
-                "((EXTRACT(YEAR FROM move.invoice_date) - EXTRACT(YEAR FROM b.start)) * 12"
-                " + EXTRACT(MONTH FROM move.invoice_date) - EXTRACT(MONTH FROM b.start))::int"
-            )
-        )
+        and taxed, in company currency (the signed amounts Odoo stores on each
+        invoice: no scan of their lines)."""
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 WITH l AS (
                     SELECT b.bucket, move.invoice_user_id AS user_id, move.team_id,
-                           commercial.country_id, commercial.state_id, %(slot)s AS slot,
-                           CASE WHEN line.display_type = 'product' THEN -line.balance ELSE 0 END AS untaxed,
-                           CASE WHEN line.display_type = 'product' AND move.move_type = 'out_refund'
-                                THEN -line.balance ELSE 0 END AS refunded,
-                           CASE WHEN line.display_type = 'payment_term' THEN line.balance ELSE 0 END AS total
-                      FROM account_move_line line
-                      JOIN account_move move ON move.id = line.move_id
+                           commercial.country_id, commercial.state_id,
+                           width_bucket(move.invoice_date, b.slots) - 1 AS slot,
+                           move.amount_untaxed_signed AS untaxed,
+                           CASE WHEN move.move_type = 'out_refund'
+                                THEN move.amount_untaxed_signed ELSE 0 END AS refunded,
+                           move.amount_total_signed AS total
+                      FROM account_move move
                       JOIN %(buckets)s ON move.invoice_date >= b.start AND move.invoice_date < b.stop
                       JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
                      WHERE move.state = 'posted'
                        AND move.move_type IN ('out_invoice', 'out_refund')
                        AND move.company_id = %(company)s
-                       AND line.display_type IN ('product', 'payment_term')
                        AND %(scope)s
                 )
                 SELECT bucket, user_id, team_id, country_id, state_id, slot,
@@ -565,7 +582,6 @@ class SalesPlusCockpit(models.AbstractModel):
                        (bucket), (bucket, user_id), (bucket, team_id),
                        (bucket, country_id, state_id), (bucket, slot))
                 """,
-                slot=slot,
                 buckets=self._buckets_sql(periods, as_datetimes=False),
                 company=filters["company_id"],
                 scope=self._scope_sql(
@@ -580,7 +596,8 @@ class SalesPlusCockpit(models.AbstractModel):
         (the later of the invoice and payment dates), in company currency."""
         return SQL(
             """
-            SELECT b.bucket, b.start, partial.max_date, partial.amount, pay.id AS payment_move_id,
+            SELECT b.bucket, width_bucket(partial.max_date, b.slots) - 1 AS slot,
+                   partial.amount, pay.id AS payment_move_id,
                    inv.invoice_user_id AS user_id, inv.team_id
               FROM account_partial_reconcile partial
               JOIN %(buckets)s ON partial.max_date >= b.start AND partial.max_date < b.stop
@@ -599,14 +616,6 @@ class SalesPlusCockpit(models.AbstractModel):
         )
 
     def _query_collected(self, filters, periods):
-        slot = (
-            SQL("(max_date - start)")
-            if self._slot_unit(periods) == "day"
-            else SQL(
-                "((EXTRACT(YEAR FROM max_date) - EXTRACT(YEAR FROM start)) * 12"
-                " + EXTRACT(MONTH FROM max_date) - EXTRACT(MONTH FROM start))::int"
-            )
-        )
         scope = self._scope_sql(
             filters, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
         )
@@ -614,14 +623,13 @@ class SalesPlusCockpit(models.AbstractModel):
             SQL(
                 """
                 WITH c AS (%(collected)s)
-                SELECT bucket, user_id, team_id, %(slot)s AS slot,
-                       GROUPING(user_id, team_id, %(slot)s) AS level,
+                SELECT bucket, user_id, team_id, slot,
+                       GROUPING(user_id, team_id, slot) AS level,
                        SUM(amount) AS collected
                   FROM c
-                 GROUP BY GROUPING SETS ((bucket), (bucket, user_id), (bucket, team_id), (bucket, %(slot)s))
+                 GROUP BY GROUPING SETS ((bucket), (bucket, user_id), (bucket, team_id), (bucket, slot))
                 """,
                 collected=self._collected_sql(filters, self._buckets_sql(periods, as_datetimes=False), scope),
-                slot=slot,
             )
         )
         return self._split_levels(rows, ["user_id", "team_id", "slot"])
