@@ -396,7 +396,7 @@ class SalesPlusCockpit(models.AbstractModel):
                  GROUP BY bucket, level, user_id, team_id
                  UNION ALL
                 SELECT 'segments', bucket, NULL, NULL, NULL, NULL, NULL, segment_key, abc_key, NULL,
-                       GROUPING(segment_key, abc_key), SUM(orders), SUM(revenue), SUM(margin),
+                       GROUPING(segment_key, abc_key), SUM(orders)::bigint, SUM(revenue), SUM(margin),
                        COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL
                   FROM per
                  WHERE level = 3

@@ -448,6 +448,8 @@ class TestCockpitSegments(CockpitCommon):
         self.assertEqual(top["name"], "Cockpit Top")
         self.assertAlmostEqual(top["revenue"], 1500.0)  # the contact's order counts for its company
         self.assertEqual((top["orders"], top["customers"]), (2, 1))
+        self.assertIsInstance(top["orders"], int)
+        self.assertIsInstance(data["kpis"]["current"]["orders"], int)
         self.assertAlmostEqual(top["margin"], 1500.0 - 2 * 40.0)
         self.assertAlmostEqual(top["revenue_last_year"], 250.0)
         self.assertAlmostEqual(risk["revenue"], 200.0)  # 400 EUR
