@@ -208,8 +208,11 @@ def query_breakdown(cockpit, filters):
     periods = cockpit._periods(normalized)
     parts = []
     for name in (
-        "_query_sales",
+        "_query_orders",
         "_query_order_lines",
+        "_query_customers",
+        "_query_pareto",
+        "_query_segments",
         "_query_invoices",
         "_query_collected",
     ):

@@ -63,8 +63,10 @@ class SalesPlusCockpit(models.AbstractModel):
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
         self.env.flush_all()
-        orders, customers, segments, pareto = self._query_sales(filters, periods)
+        orders = self._query_orders(filters, periods)
         lines = self._query_order_lines(filters, periods)
+        customers = self._query_customers(filters, periods)
+        pareto = self._query_pareto(filters, periods)
         invoices = self._query_invoices(filters, periods)
         collected = self._query_collected(filters, periods)
         overdue = self._query_overdue(filters)
@@ -97,7 +99,7 @@ class SalesPlusCockpit(models.AbstractModel):
             ],
             "pareto": pareto,
         }
-        payload.update(self._segment_breakdowns(segments))
+        payload.update(self._segment_breakdowns(self._query_segments(filters, periods)))
         return payload
 
     @api.model
@@ -331,163 +333,23 @@ class SalesPlusCockpit(models.AbstractModel):
             scope=self._scope_sql(filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")),
         )
 
-    def _query_sales(self, filters, periods):
-        """The figures of the confirmed orders, in one statement reading the
-        orders of the three periods once: by period, salesperson, team, region
-        and slot; customers (new: first confirmed order of the company ever,
-        repeat: two orders or more in the period) per period, salesperson and
-        team; by RFM segment and ABC class; the customer Pareto of the current
-        period. Returns ``(orders, customers, segments, pareto)``."""
+    def _query_orders(self, filters, periods):
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                WITH o AS MATERIALIZED (
-                    SELECT o.*, %(keys)s
-                      FROM (%(orders)s) o
-                      LEFT JOIN sales_plus_rfm_grade grade
-                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
-                ),
-                firsts AS (
-                    -- every customer's first confirmed order in the company, whoever sold it
-                    SELECT partner.commercial_partner_id AS customer_id, MIN(so.date_order) AS first_date
-                      FROM sale_order so
-                      JOIN res_partner partner ON partner.id = so.partner_id
-                     WHERE so.state = 'sale' AND so.company_id = %(company)s
-                       AND so.date_order < %(stop)s
-                     GROUP BY partner.commercial_partner_id
-                ),
-                per AS MATERIALIZED (
-                    -- one row per customer of each period, of each salesperson and of each
-                    -- team: counting rows then needs no DISTINCT (hash aggregates only)
-                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
-                           GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
-                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin,
-                           BOOL_OR(o.date_order = f.first_date) AS is_new,
-                           MIN(o.segment_key) AS segment_key, MIN(o.abc_key) AS abc_key
-                      FROM o JOIN firsts f ON f.customer_id = o.customer_id
-                     GROUP BY GROUPING SETS (
-                           (o.bucket, o.customer_id), (o.bucket, o.customer_id, o.user_id),
-                           (o.bucket, o.customer_id, o.team_id))
-                ),
-                ranked AS (
-                    SELECT customer_id, revenue,
-                           SUM(revenue) OVER (ORDER BY revenue DESC, customer_id) AS cumulative,
-                           SUM(revenue) OVER () AS total,
-                           ROW_NUMBER() OVER (ORDER BY revenue DESC, customer_id) AS rank
-                      FROM per
-                     WHERE level = 3 AND bucket = %(current)s
-                )
-                SELECT 'orders' AS kind, bucket, user_id, team_id, country_id, state_id, slot,
-                       NULL::int AS segment_key, NULL::varchar AS abc_key, NULL::int AS customer_id,
+                WITH o AS (%(orders)s)
+                SELECT bucket, user_id, team_id, country_id, state_id, slot,
                        GROUPING(user_id, team_id, country_id, state_id, slot) AS level,
-                       COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin,
-                       NULL::bigint AS customers, NULL::bigint AS new_customers,
-                       NULL::bigint AS repeat_customers, NULL::numeric AS cumulative,
-                       NULL::numeric AS total, NULL::bigint AS rank, NULL::bigint AS pareto_count
+                       COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin
                   FROM o
                  GROUP BY GROUPING SETS (
                        (bucket), (bucket, user_id), (bucket, team_id),
                        (bucket, country_id, state_id), (bucket, slot))
-                 UNION ALL
-                SELECT 'customers', bucket, user_id, team_id, NULL, NULL, NULL, NULL, NULL, NULL, level,
-                       NULL, NULL, NULL, COUNT(*), COUNT(*) FILTER (WHERE is_new),
-                       COUNT(*) FILTER (WHERE orders > 1), NULL, NULL, NULL, NULL
-                  FROM per
-                 GROUP BY bucket, level, user_id, team_id
-                 UNION ALL
-                SELECT 'segments', bucket, NULL, NULL, NULL, NULL, NULL, segment_key, abc_key, NULL,
-                       GROUPING(segment_key, abc_key), SUM(orders)::bigint, SUM(revenue), SUM(margin),
-                       COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL
-                  FROM per
-                 WHERE level = 3
-                 GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
-                 UNION ALL
-                SELECT 'pareto', %(current)s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, customer_id,
-                       NULL, NULL, revenue, NULL, (SELECT COUNT(*) FROM ranked), NULL, NULL,
-                       cumulative, total, rank,
-                       (SELECT COUNT(*) FROM ranked WHERE cumulative - revenue < 0.8 * total)
-                  FROM ranked
-                 WHERE rank <= %(size)s
                 """,
                 orders=self._orders_cte(filters, periods),
-                keys=self._segment_sql(),
-                company=filters["company_id"],
-                current=CURRENT,
-                stop=max(self._utc_bounds(*period)[1] for period in periods.values()),
-                size=PARETO_SIZE,
             )
         )
-        kinds = defaultdict(list)
-        for row in rows:
-            kinds[row.pop("kind")].append(row)
-        orders = self._split_levels(
-            [
-                {
-                    k: row[k]
-                    for k in (
-                        "bucket",
-                        "level",
-                        "user_id",
-                        "team_id",
-                        "country_id",
-                        "state_id",
-                        "slot",
-                        "orders",
-                        "revenue",
-                        "margin",
-                    )
-                }
-                for row in kinds["orders"]
-            ],
-            ["user_id", "team_id", "country_id", "state_id", "slot"],
-        )
-        customers = self._split_levels(
-            [
-                {
-                    k: row[k]
-                    for k in (
-                        "bucket",
-                        "level",
-                        "user_id",
-                        "team_id",
-                        "customers",
-                        "new_customers",
-                        "repeat_customers",
-                    )
-                }
-                for row in kinds["customers"]
-            ],
-            ["user_id", "team_id"],
-        )
-        segments = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
-        for row in kinds["segments"]:
-            if row["level"] == 1:
-                segments["segment"][row["segment_key"]][row["bucket"]] = row
-            else:
-                segments["abc"][row["abc_key"]][row["bucket"]] = row
-        pareto = sorted(kinds["pareto"], key=lambda row: row["rank"])
-        return orders, customers, segments, self._pareto(pareto)
-
-    def _pareto(self, rows):
-        """The biggest customers of the current period with their cumulative share,
-        and how many customers make 80% of the revenue (every row carries it and
-        the number of customers)."""
-        partners = self.env["res.partner"].sudo().browse([r["customer_id"] for r in rows])
-        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
-        return {
-            "customers": rows[0]["customers"] if rows else 0,
-            "pareto_count": rows[0]["pareto_count"] if rows else 0,
-            "rows": [
-                {
-                    "id": r["customer_id"],
-                    "name": names.get(r["customer_id"], ""),
-                    "revenue": r["revenue"] or 0.0,
-                    "share": (r["revenue"] or 0.0) / r["total"] if r["total"] else 0.0,
-                    "cumulative_share": (r["cumulative"] or 0.0) / r["total"] if r["total"] else 0.0,
-                }
-                for r in rows
-            ],
-        }
+        return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
 
     def _query_order_lines(self, filters, periods):
         """Revenue and margin of the current period by product and by category."""
@@ -540,6 +402,103 @@ class SalesPlusCockpit(models.AbstractModel):
             }
         return result
 
+    def _query_customers(self, filters, periods):
+        """Customers, new customers (first confirmed order of the company ever) and
+        repeat customers (two orders or more in the period), per period and per
+        salesperson / team."""
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH o AS (%(orders)s),
+                firsts AS (
+                    SELECT partner.commercial_partner_id AS customer_id, MIN(so.date_order) AS first_date
+                      FROM sale_order so
+                      JOIN res_partner partner ON partner.id = so.partner_id
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
+                       AND partner.commercial_partner_id IN (SELECT customer_id FROM o)
+                     GROUP BY partner.commercial_partner_id
+                ),
+                per AS (
+                    -- one row per customer of each period, of each salesperson and of each
+                    -- team: counting rows then needs no DISTINCT (hash aggregates only)
+                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
+                           GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
+                           BOOL_OR(o.date_order = f.first_date) AS is_new
+                      FROM o JOIN firsts f ON f.customer_id = o.customer_id
+                     GROUP BY GROUPING SETS (
+                           (o.bucket, o.customer_id), (o.bucket, o.customer_id, o.user_id),
+                           (o.bucket, o.customer_id, o.team_id))
+                )
+                SELECT bucket, user_id, team_id, level,
+                       COUNT(*) AS customers,
+                       COUNT(*) FILTER (WHERE is_new) AS new_customers,
+                       COUNT(*) FILTER (WHERE orders > 1) AS repeat_customers
+                  FROM per
+                 GROUP BY bucket, level, user_id, team_id
+                """,
+                orders=self._orders_cte(filters, periods),
+                company=filters["company_id"],
+            )
+        )
+        return self._split_levels(rows, ["user_id", "team_id"])
+
+    def _query_pareto(self, filters, periods):
+        """The biggest customers of the current period with their cumulative share,
+        and how many customers make 80% of the revenue."""
+        begin, stop = self._utc_bounds(*periods[CURRENT])
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH c AS (
+                    SELECT partner.commercial_partner_id AS customer_id,
+                           SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue
+                      FROM sale_order so
+                      JOIN res_partner partner ON partner.id = so.partner_id
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
+                       AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
+                       AND %(scope)s
+                     GROUP BY partner.commercial_partner_id
+                ),
+                r AS (
+                    SELECT customer_id, revenue,
+                           SUM(revenue) OVER (ORDER BY revenue DESC, customer_id) AS cumulative,
+                           SUM(revenue) OVER () AS total,
+                           ROW_NUMBER() OVER (ORDER BY revenue DESC, customer_id) AS rank
+                      FROM c
+                )
+                SELECT customer_id, revenue, cumulative, total, rank,
+                       (SELECT COUNT(*) FROM r WHERE cumulative - revenue < 0.8 * total) AS pareto_count,
+                       (SELECT COUNT(*) FROM r) AS customer_count
+                  FROM r
+                 WHERE rank <= %(size)s
+                 ORDER BY rank
+                """,
+                company=filters["company_id"],
+                begin=begin,
+                stop=stop,
+                scope=self._scope_sql(
+                    filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
+                ),
+                size=PARETO_SIZE,
+            )
+        )
+        partners = self.env["res.partner"].sudo().browse([r["customer_id"] for r in rows])
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        return {
+            "customers": rows[0]["customer_count"] if rows else 0,
+            "pareto_count": rows[0]["pareto_count"] if rows else 0,
+            "rows": [
+                {
+                    "id": r["customer_id"],
+                    "name": names.get(r["customer_id"], ""),
+                    "revenue": r["revenue"] or 0.0,
+                    "share": (r["revenue"] or 0.0) / r["total"] if r["total"] else 0.0,
+                    "cumulative_share": (r["cumulative"] or 0.0) / r["total"] if r["total"] else 0.0,
+                }
+                for r in rows
+            ],
+        }
+
     def _segment_sql(self):
         """The customer's segment and ABC class in the company as keys:
         ``UNGRADED_SEGMENT`` / ``UNGRADED_ABC`` without a grade, NULL when graded
@@ -550,6 +509,41 @@ class SalesPlusCockpit(models.AbstractModel):
             UNGRADED_SEGMENT,
             UNGRADED_ABC,
         )
+
+    def _query_segments(self, filters, periods):
+        """Revenue, orders, margin and customers by RFM segment and by ABC class
+        (the customer's grade in the company), per period."""
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH o AS (%(orders)s),
+                per AS (
+                    -- one row per customer of each period: counting them needs no DISTINCT
+                    SELECT o.bucket, %(keys)s, COUNT(*) AS orders,
+                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin
+                      FROM o
+                      LEFT JOIN sales_plus_rfm_grade grade
+                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
+                     GROUP BY o.bucket, o.customer_id, grade.id
+                )
+                SELECT bucket, segment_key, abc_key, GROUPING(segment_key, abc_key) AS level,
+                       COUNT(*) AS customers, SUM(orders)::bigint AS orders,
+                       SUM(revenue) AS revenue, SUM(margin) AS margin
+                  FROM per
+                 GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
+                """,
+                orders=self._orders_cte(filters, periods),
+                keys=self._segment_sql(),
+                company=filters["company_id"],
+            )
+        )
+        result = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
+        for row in rows:
+            if row["level"] == 1:
+                result["segment"][row["segment_key"]][row["bucket"]] = row
+            else:
+                result["abc"][row["abc_key"]][row["bucket"]] = row
+        return result
 
     def _query_invoices(self, filters, periods):
         """Posted customer invoices and credit notes of the three periods, untaxed
