@@ -71,7 +71,8 @@ class BenchDatabase:
         ]
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
         print(
-            f"# database {self.dbname}: sales_plus installed in {time.perf_counter() - start:.0f} s",
+            f"# database {self.dbname}: sales_plus {'updated' if self.reused else 'installed'} "
+            f"in {time.perf_counter() - start:.0f} s",
             flush=True,
         )
         return self._open_registry()

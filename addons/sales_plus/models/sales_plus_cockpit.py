@@ -29,6 +29,9 @@ KPIS = (
     "repurchase_rate",
 )
 TARGET_METRICS = ("revenue", "invoiced", "margin", "collected", "new_customers")
+# keys of the customers without a grade in the company (segment / ABC breakdowns)
+UNGRADED_SEGMENT = -1
+UNGRADED_ABC = "none"
 RANKING_SIZE = 10
 PARETO_SIZE = 20
 
@@ -95,8 +98,8 @@ class SalesPlusCockpit(models.AbstractModel):
                 :RANKING_SIZE
             ],
             "pareto": pareto,
-            "segments": self._segment_breakdown(filters, periods),
         }
+        payload.update(self._segment_breakdowns(self._query_segments(filters, periods)))
         return payload
 
     @api.model
@@ -133,6 +136,11 @@ class SalesPlusCockpit(models.AbstractModel):
                 domain.append(("order_line.product_id.categ_id", "child_of", key["categ_id"]))
             if key.get("partner_id"):
                 domain.append(("partner_id.commercial_partner_id", "=", key["partner_id"]))
+            if "rfm_segment" in key or "rfm_abc" in key:
+                # the grades are joined as the figures do (the user may not read
+                # the grade of a customer another salesperson owns)
+                partner_ids = self._segment_customer_ids(filters, start, end, user_id, team_id, key)
+                domain.append(("partner_id.commercial_partner_id", "in", partner_ids))
             name = self.env._("Orders")
             return self._list_action(name, "sale.order", domain)
         if kind in ("invoices", "refunds", "overdue"):
@@ -238,18 +246,38 @@ class SalesPlusCockpit(models.AbstractModel):
         stop = tz.localize(datetime.combine(end + timedelta(days=1), time.min))
         return begin, stop.astimezone(pytz.utc).replace(tzinfo=None)
 
+    def _slot_starts(self, periods, start, end):
+        """First day of each slot (day or month, see :meth:`_slot_unit`) of
+        [start, end]: the first slot starts on ``start``."""
+        if self._slot_unit(periods) == "day":
+            return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        starts = [start]
+        while True:
+            year, month = divmod(starts[-1].month, 12)
+            following = starts[-1].replace(year=starts[-1].year + year, month=month + 1, day=1)
+            if following > end:
+                return starts
+            starts.append(following)
+
     def _buckets_sql(self, periods, as_datetimes):
-        """VALUES (bucket, start, stop) of the three periods; stop excluded."""
+        """VALUES (bucket, start, stop, slots) of the three periods; stop excluded;
+        ``slots`` the sorted starts of their days or months, so that
+        ``width_bucket(date, b.slots) - 1`` is the position of a date's slot (a
+        binary search, no timezone arithmetic per row)."""
         rows = []
         for key, (start, end) in periods.items():
+            slots = self._slot_starts(periods, start, end)
             if as_datetimes:
                 begin, stop = self._utc_bounds(start, end)
-                rows.append(SQL("(%s, %s::timestamp, %s::timestamp, %s::date)", key, begin, stop, start))
+                slots = [self._utc_bounds(day, day)[0] for day in slots]
+                rows.append(
+                    SQL("(%s, %s::timestamp, %s::timestamp, %s::timestamp[])", key, begin, stop, slots)
+                )
             else:
                 rows.append(
-                    SQL("(%s, %s::date, %s::date, %s::date)", key, start, end + timedelta(days=1), start)
+                    SQL("(%s, %s::date, %s::date, %s::date[])", key, start, end + timedelta(days=1), slots)
                 )
-        return SQL("(VALUES %s) AS b(bucket, start, stop, first_day)", SQL(", ").join(rows))
+        return SQL("(VALUES %s) AS b(bucket, start, stop, slots)", SQL(", ").join(rows))
 
     def _scope_sql(self, filters, user_column, team_column):
         # the pacing cron computes everybody's figures in superuser mode
@@ -291,11 +319,7 @@ class SalesPlusCockpit(models.AbstractModel):
                    commercial.country_id, commercial.state_id,
                    so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
                    COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin,
-                   ((so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date - b.first_day AS day_offset,
-                   ((EXTRACT(YEAR FROM (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)
-                     - EXTRACT(YEAR FROM b.first_day)) * 12
-                    + EXTRACT(MONTH FROM (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)
-                    - EXTRACT(MONTH FROM b.first_day))::int AS month_offset
+                   width_bucket(so.date_order, b.slots) - 1 AS slot
               FROM sale_order so
               JOIN %(buckets)s ON so.date_order >= b.start AND so.date_order < b.stop
               JOIN res_partner partner ON partner.id = so.partner_id
@@ -304,28 +328,25 @@ class SalesPlusCockpit(models.AbstractModel):
                AND so.company_id = %(company)s
                AND %(scope)s
             """,
-            tz=self._tz(),
             buckets=self._buckets_sql(periods, as_datetimes=True),
             company=filters["company_id"],
             scope=self._scope_sql(filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")),
         )
 
     def _query_orders(self, filters, periods):
-        slot = SQL("day_offset") if self._slot_unit(periods) == "day" else SQL("month_offset")
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 WITH o AS (%(orders)s)
-                SELECT bucket, user_id, team_id, country_id, state_id, %(slot)s AS slot,
-                       GROUPING(user_id, team_id, country_id, state_id, %(slot)s) AS level,
+                SELECT bucket, user_id, team_id, country_id, state_id, slot,
+                       GROUPING(user_id, team_id, country_id, state_id, slot) AS level,
                        COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin
                   FROM o
                  GROUP BY GROUPING SETS (
                        (bucket), (bucket, user_id), (bucket, team_id),
-                       (bucket, country_id, state_id), (bucket, %(slot)s))
+                       (bucket, country_id, state_id), (bucket, slot))
                 """,
                 orders=self._orders_cte(filters, periods),
-                slot=slot,
             )
         )
         return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
@@ -336,21 +357,28 @@ class SalesPlusCockpit(models.AbstractModel):
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT line.product_id, template.categ_id,
-                       GROUPING(line.product_id, template.categ_id) AS level,
-                       SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
-                       SUM(COALESCE(line.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
-                       SUM(line.product_uom_qty) AS quantity
-                  FROM sale_order_line line
-                  JOIN sale_order so ON so.id = line.order_id
-                  JOIN product_product product ON product.id = line.product_id
+                WITH p AS (
+                    -- by product first: the categories are read for each product, not each line
+                    SELECT line.product_id,
+                           SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
+                           SUM(COALESCE(line.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
+                           SUM(line.product_uom_qty) AS quantity
+                      FROM sale_order_line line
+                      JOIN sale_order so ON so.id = line.order_id
+                     WHERE so.state = 'sale'
+                       AND so.company_id = %(company)s
+                       AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
+                       AND line.display_type IS NULL
+                       AND %(scope)s
+                     GROUP BY line.product_id
+                )
+                SELECT p.product_id, template.categ_id,
+                       GROUPING(p.product_id, template.categ_id) AS level,
+                       SUM(p.revenue) AS revenue, SUM(p.margin) AS margin, SUM(p.quantity) AS quantity
+                  FROM p
+                  JOIN product_product product ON product.id = p.product_id
                   JOIN product_template template ON template.id = product.product_tmpl_id
-                 WHERE so.state = 'sale'
-                   AND so.company_id = %(company)s
-                   AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
-                   AND line.display_type IS NULL
-                   AND %(scope)s
-                 GROUP BY GROUPING SETS ((line.product_id), (template.categ_id))
+                 GROUP BY GROUPING SETS ((p.product_id), (template.categ_id))
                 """,
                 company=filters["company_id"],
                 begin=begin,
@@ -471,36 +499,73 @@ class SalesPlusCockpit(models.AbstractModel):
             ],
         }
 
-    def _query_invoices(self, filters, periods):
-        """Posted customer invoices and credit notes of the three periods, untaxed
-        and taxed, in company currency (the balance of their lines)."""
-        slot_unit = self._slot_unit(periods)
-        slot = (
-            SQL("(move.invoice_date - b.start)")
-            if slot_unit == "day"
-            else SQL(
-                "((EXTRACT(YEAR FROM move.invoice_date) - EXTRACT(YEAR FROM b.start)) * 12"
-                " + EXTRACT(MONTH FROM move.invoice_date) - EXTRACT(MONTH FROM b.start))::int"
+    def _segment_sql(self):
+        """The customer's segment and ABC class in the company as keys:
+        ``UNGRADED_SEGMENT`` / ``UNGRADED_ABC`` without a grade, NULL when graded
+        without a segment or class. Needs the grade joined as ``grade``."""
+        return SQL(
+            "CASE WHEN grade.id IS NULL THEN %s ELSE grade.segment_id END AS segment_key, "
+            "CASE WHEN grade.id IS NULL THEN %s ELSE grade.abc_class END AS abc_key",
+            UNGRADED_SEGMENT,
+            UNGRADED_ABC,
+        )
+
+    def _query_segments(self, filters, periods):
+        """Revenue, orders, margin and customers by RFM segment and by ABC class
+        (the customer's grade in the company), per period."""
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH o AS (%(orders)s),
+                per AS (
+                    -- one row per customer of each period: counting them needs no DISTINCT
+                    SELECT o.bucket, %(keys)s, COUNT(*) AS orders,
+                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin
+                      FROM o
+                      LEFT JOIN sales_plus_rfm_grade grade
+                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
+                     GROUP BY o.bucket, o.customer_id, grade.id
+                )
+                SELECT bucket, segment_key, abc_key, GROUPING(segment_key, abc_key) AS level,
+                       COUNT(*) AS customers, SUM(orders)::bigint AS orders,
+                       SUM(revenue) AS revenue, SUM(margin) AS margin
+                  FROM per
+                 GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
+                """,
+                orders=self._orders_cte(filters, periods),
+                keys=self._segment_sql(),
+                company=filters["company_id"],
             )
         )
+        result = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
+        for row in rows:
+            if row["level"] == 1:
+                result["segment"][row["segment_key"]][row["bucket"]] = row
+            else:
+                result["abc"][row["abc_key"]][row["bucket"]] = row
+        return result
+
+    def _query_invoices(self, filters, periods):
+        """Posted customer invoices and credit notes of the three periods, untaxed
+        and taxed, in company currency (the signed amounts Odoo stores on each
+        invoice: no scan of their lines)."""
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 WITH l AS (
                     SELECT b.bucket, move.invoice_user_id AS user_id, move.team_id,
-                           commercial.country_id, commercial.state_id, %(slot)s AS slot,
-                           CASE WHEN line.display_type = 'product' THEN -line.balance ELSE 0 END AS untaxed,
-                           CASE WHEN line.display_type = 'product' AND move.move_type = 'out_refund'
-                                THEN -line.balance ELSE 0 END AS refunded,
-                           CASE WHEN line.display_type = 'payment_term' THEN line.balance ELSE 0 END AS total
-                      FROM account_move_line line
-                      JOIN account_move move ON move.id = line.move_id
+                           commercial.country_id, commercial.state_id,
+                           width_bucket(move.invoice_date, b.slots) - 1 AS slot,
+                           move.amount_untaxed_signed AS untaxed,
+                           CASE WHEN move.move_type = 'out_refund'
+                                THEN move.amount_untaxed_signed ELSE 0 END AS refunded,
+                           move.amount_total_signed AS total
+                      FROM account_move move
                       JOIN %(buckets)s ON move.invoice_date >= b.start AND move.invoice_date < b.stop
                       JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
                      WHERE move.state = 'posted'
                        AND move.move_type IN ('out_invoice', 'out_refund')
                        AND move.company_id = %(company)s
-                       AND line.display_type IN ('product', 'payment_term')
                        AND %(scope)s
                 )
                 SELECT bucket, user_id, team_id, country_id, state_id, slot,
@@ -511,7 +576,6 @@ class SalesPlusCockpit(models.AbstractModel):
                        (bucket), (bucket, user_id), (bucket, team_id),
                        (bucket, country_id, state_id), (bucket, slot))
                 """,
-                slot=slot,
                 buckets=self._buckets_sql(periods, as_datetimes=False),
                 company=filters["company_id"],
                 scope=self._scope_sql(
@@ -526,7 +590,8 @@ class SalesPlusCockpit(models.AbstractModel):
         (the later of the invoice and payment dates), in company currency."""
         return SQL(
             """
-            SELECT b.bucket, b.start, partial.max_date, partial.amount, pay.id AS payment_move_id,
+            SELECT b.bucket, width_bucket(partial.max_date, b.slots) - 1 AS slot,
+                   partial.amount, pay.id AS payment_move_id,
                    inv.invoice_user_id AS user_id, inv.team_id
               FROM account_partial_reconcile partial
               JOIN %(buckets)s ON partial.max_date >= b.start AND partial.max_date < b.stop
@@ -545,14 +610,6 @@ class SalesPlusCockpit(models.AbstractModel):
         )
 
     def _query_collected(self, filters, periods):
-        slot = (
-            SQL("(max_date - start)")
-            if self._slot_unit(periods) == "day"
-            else SQL(
-                "((EXTRACT(YEAR FROM max_date) - EXTRACT(YEAR FROM start)) * 12"
-                " + EXTRACT(MONTH FROM max_date) - EXTRACT(MONTH FROM start))::int"
-            )
-        )
         scope = self._scope_sql(
             filters, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
         )
@@ -560,14 +617,13 @@ class SalesPlusCockpit(models.AbstractModel):
             SQL(
                 """
                 WITH c AS (%(collected)s)
-                SELECT bucket, user_id, team_id, %(slot)s AS slot,
-                       GROUPING(user_id, team_id, %(slot)s) AS level,
+                SELECT bucket, user_id, team_id, slot,
+                       GROUPING(user_id, team_id, slot) AS level,
                        SUM(amount) AS collected
                   FROM c
-                 GROUP BY GROUPING SETS ((bucket), (bucket, user_id), (bucket, team_id), (bucket, %(slot)s))
+                 GROUP BY GROUPING SETS ((bucket), (bucket, user_id), (bucket, team_id), (bucket, slot))
                 """,
                 collected=self._collected_sql(filters, self._buckets_sql(periods, as_datetimes=False), scope),
-                slot=slot,
             )
         )
         return self._split_levels(rows, ["user_id", "team_id", "slot"])
@@ -767,10 +823,55 @@ class SalesPlusCockpit(models.AbstractModel):
             result.append(entry)
         return result
 
-    def _segment_breakdown(self, filters, periods):
-        """Hook for the RFM capability: revenue by customer segment / ABC class.
-        Returns an empty list while the RFM models are not installed."""
-        return []
+    def _segment_breakdowns(self, segments):
+        """``by_segment`` and ``by_abc`` rows of the current period, each with the
+        revenue of the two comparison periods; customers without a grade in the
+        company fall in a "Not graded" row, last."""
+        names = dict(
+            self.env["sales_plus.rfm.segment"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse([k for k in segments["segment"] if k and k > 0])
+            .mapped(lambda s: (s.id, s.display_name))
+        )
+        not_graded = self.env._("Not graded")
+        labels = {
+            "segment": {UNGRADED_SEGMENT: not_graded, None: self.env._("No segment")},
+            "abc": {UNGRADED_ABC: not_graded, None: self.env._("No class"), "a": "A", "b": "B", "c": "C"},
+        }
+        result = {}
+        for kind, key_name, payload_key in (
+            ("segment", "rfm_segment", "by_segment"),
+            ("abc", "rfm_abc", "by_abc"),
+        ):
+            rows = []
+            for key, buckets in segments[kind].items():
+                figures = buckets.get(CURRENT)
+                if not figures:
+                    continue
+                revenue = figures["revenue"] or 0.0
+                margin = figures["margin"] or 0.0
+                rows.append(
+                    {
+                        "id": key if key is not None else False,
+                        "key": {key_name: key if key is not None else False},
+                        "name": names.get(key) or labels[kind].get(key) or "",
+                        "revenue": revenue,
+                        "orders": figures["orders"],
+                        "margin": margin,
+                        "margin_pct": margin / revenue if revenue else 0.0,
+                        "customers": figures["customers"],
+                        "revenue_previous": (buckets.get(PREVIOUS) or {}).get("revenue") or 0.0,
+                        "revenue_last_year": (buckets.get(LAST_YEAR) or {}).get("revenue") or 0.0,
+                    }
+                )
+            if kind == "abc":
+                order = {"a": 0, "b": 1, "c": 2, None: 3, UNGRADED_ABC: 4}
+                rows.sort(key=lambda r: order[r["key"]["rfm_abc"] or None])
+            else:
+                rows.sort(key=lambda r: (r["id"] in (UNGRADED_SEGMENT, False), -r["revenue"], r["name"]))
+            result[payload_key] = rows
+        return result
 
     # ------------------------------------------------------------
     # TARGETS AND PACING
@@ -932,6 +1033,36 @@ class SalesPlusCockpit(models.AbstractModel):
                   JOIN account_payment payment ON payment.move_id = c.payment_move_id
                 """,
                 collected=self._collected_sql(filters, buckets, scope),
+            )
+        )
+        return [r[0] for r in rows]
+
+    def _segment_customer_ids(self, filters, start, end, user_id, team_id, key):
+        """Customers of the period, in scope, whose segment / ABC key is the one
+        of ``key`` (``rfm_segment`` and / or ``rfm_abc``; False: graded without)."""
+        drill = dict(filters, user_id=user_id, team_id=team_id)
+        conditions = []
+        for name, column, cast in (("rfm_segment", "segment_key", int), ("rfm_abc", "abc_key", str)):
+            if name in key:
+                value = cast(key[name]) if key[name] else None
+                conditions.append(SQL("%s IS NOT DISTINCT FROM %s", SQL.identifier(column), value))
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH o AS (%(orders)s),
+                c AS (
+                    SELECT DISTINCT o.customer_id, %(keys)s
+                      FROM o
+                      LEFT JOIN sales_plus_rfm_grade grade
+                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
+                )
+                SELECT customer_id FROM c WHERE %(conditions)s
+                """,
+                orders=self._orders_cte(drill, {CURRENT: (start, end)}),
+                keys=self._segment_sql(),
+                company=filters["company_id"],
+                conditions=SQL(" AND ").join(conditions),
             )
         )
         return [r[0] for r in rows]

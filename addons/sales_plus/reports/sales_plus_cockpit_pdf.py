@@ -18,7 +18,16 @@ KPI_COLUMNS = (
     ("returning_customers", "count"),
     ("repurchase_rate", "percent"),
 )
-BREAKDOWNS = ("by_salesperson", "by_team", "by_region", "by_category", "by_product", "top_products_margin")
+BREAKDOWNS = (
+    "by_salesperson",
+    "by_team",
+    "by_region",
+    "by_category",
+    "by_product",
+    "top_products_margin",
+    "by_segment",
+    "by_abc",
+)
 BREAKDOWN_COLUMNS = (
     ("revenue", "money"),
     ("orders", "count"),
@@ -30,6 +39,8 @@ BREAKDOWN_COLUMNS = (
     ("overdue", "money"),
     ("new_customers", "count"),
     ("quantity", "count"),
+    ("customers", "count"),
+    ("revenue_last_year", "money"),
     ("revenue_target", "money"),
     ("revenue_member_target", "money"),
     ("revenue_completion", "percent"),
@@ -87,6 +98,8 @@ class SalesPlusCockpitPdf(models.AbstractModel):
             self.env._("By Product Category"),
             self.env._("Top Products"),
             self.env._("Top Products by Margin"),
+            self.env._("By Customer Segment"),
+            self.env._("By ABC Class"),
         ]
         column_labels = [
             self.env._("Revenue"),
@@ -99,6 +112,8 @@ class SalesPlusCockpitPdf(models.AbstractModel):
             self.env._("Overdue Receivables"),
             self.env._("New Customers"),
             self.env._("Quantity"),
+            self.env._("Customers"),
+            self.env._("Revenue, Same Period Last Year"),
             self.env._("Revenue Target"),
             self.env._("Sum of Member Targets"),
             self.env._("Target Completion"),

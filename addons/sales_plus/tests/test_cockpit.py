@@ -14,8 +14,8 @@ from odoo.tools import mute_logger
 
 TODAY = "2024-03-20 10:00:00"
 # SQL queries of one cockpit payload, whatever the number of salespeople, teams,
-# targets and months: 7 for the figures, the rest reads names, targets and filters
-QUERIES = 32
+# targets and months: 8 for the figures, the rest reads names, targets and filters
+QUERIES = 34
 MARCH = {"period_type": "month", "date_from": "2024-03-01"}
 
 
@@ -167,7 +167,10 @@ class TestCockpitFigures(CockpitCommon):
         self.assertEqual(data["pareto"]["rows"][0]["id"], self.customer_us.id)
         self.assertAlmostEqual(sum(t["revenue"] for t in data["trend"]), 1100.0)
         self.assertEqual(len(data["trend"]), 31)
-        self.assertEqual(data["segments"], [])
+        # nobody is graded: one "Not graded" row, orders only (as the categories)
+        self.assertEqual([row["id"] for row in data["by_segment"]], [-1])
+        self.assertAlmostEqual(data["by_segment"][0]["revenue"], 1200.0)
+        self.assertEqual([row["id"] for row in data["by_abc"]], ["none"])
 
         # drill-down to the records behind the figures
         action = self.env["sales_plus.cockpit"].get_drilldown_action(MARCH, "orders")
@@ -334,6 +337,212 @@ class TestCockpitFigures(CockpitCommon):
         self.assertAlmostEqual(by_user[self.seller_a.id]["revenue_completion"], 0.6)
         team_target = Target.search([("team_id", "=", self.team_1.id)])
         self.assertEqual(team_target.member_target_amount, 1500.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitSegments(CockpitCommon):
+    """Breakdown by the customers' RFM segment and ABC class in the company shown."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Segment = cls.env["sales_plus.rfm.segment"]
+        cls.segment_top = Segment.create({"name": "Cockpit Top", "sequence": 1})
+        cls.segment_risk = Segment.create({"name": "Cockpit Risk", "sequence": 2})
+        cls.company_2 = cls.setup_other_company(name="Cockpit Company 2", currency_id=cls.eur.id)["company"]
+        cls.customer_new = cls.env["res.partner"].create({"name": "Cockpit Ungraded", "is_company": True})
+        cls.contact_us = cls.env["res.partner"].create(
+            {"name": "Cockpit US Buyer", "parent_id": cls.customer_us.id}
+        )
+        cls.env["sales_plus.rfm.grade"].sudo().create(
+            [
+                # owned by seller B: seller A cannot read this grade, yet sells to the customer
+                {
+                    "partner_id": cls.customer_us.id,
+                    "company_id": cls.company.id,
+                    "user_id": cls.seller_b.id,
+                    "segment_id": cls.segment_top.id,
+                    "abc_class": "a",
+                },
+                {
+                    "partner_id": cls.customer_cn.id,
+                    "company_id": cls.company.id,
+                    "user_id": cls.seller_b.id,
+                    "segment_id": cls.segment_risk.id,
+                    "abc_class": "b",
+                },
+                # the same customer graded differently in the other company
+                {
+                    "partner_id": cls.customer_us.id,
+                    "company_id": cls.company_2.id,
+                    "segment_id": cls.segment_risk.id,
+                    "abc_class": "c",
+                },
+                # graded in the other company only: not graded in the first
+                {
+                    "partner_id": cls.customer_new.id,
+                    "company_id": cls.company_2.id,
+                    "segment_id": cls.segment_top.id,
+                    "abc_class": "a",
+                },
+            ]
+        )
+
+    def _rows(self, data, kind):
+        return {row["id"]: row for row in data[kind]}
+
+    def _drill(self, row, user=None, **filters):
+        cockpit = self.env["sales_plus.cockpit"]
+        if user:
+            cockpit = cockpit.with_user(user)
+        action = cockpit.get_drilldown_action(
+            {"company_id": self.company.id, **MARCH, **filters}, "orders", row["key"]
+        )
+        return self.env["sale.order"].search(action["domain"])
+
+    def _assert_drill_sums(self, data, user=None):
+        """Every row drills down to exactly the orders it sums."""
+        for kind in ("by_segment", "by_abc"):
+            for row in data[kind]:
+                orders = self._drill(row, user)
+                self.assertEqual(len(orders), row["orders"], row["name"])
+                self.assertAlmostEqual(
+                    sum(o.amount_untaxed / o.currency_rate for o in orders), row["revenue"], msg=row["name"]
+                )
+
+    @freeze_time(TODAY)
+    def test_segment_and_abc_figures(self):
+        o1 = self._order(self.seller_a, 1000.0, datetime(2024, 3, 4, 9))
+        o2 = self._order(self.seller_a, 500.0, datetime(2024, 3, 5, 9), partner=self.contact_us)
+        o3 = self._order(
+            self.seller_b, 400.0, datetime(2024, 3, 6, 9), partner=self.customer_cn, currency="EUR"
+        )
+        o4 = self._order(self.seller_a, 300.0, datetime(2024, 3, 7, 9), partner=self.customer_new)
+        o5 = self._order(self.seller_b, 100.0, datetime(2024, 3, 8, 9), partner=self.customer_new)
+        self._order(self.seller_a, 250.0, datetime(2023, 3, 8, 9))  # same month last year
+        cancelled = self._order(self.seller_a, 9000.0, datetime(2024, 3, 9, 9))
+        cancelled._action_cancel()
+        order_2 = (
+            self.env["sale.order"]
+            .with_company(self.company_2)
+            .create(
+                {
+                    "partner_id": self.customer_us.id,
+                    "company_id": self.company_2.id,
+                    "user_id": self.manager.id,
+                    "order_line": [
+                        Command.create({"product_id": self.product_a.id, "price_unit": 900.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        order_2.action_confirm()
+        order_2.date_order = datetime(2024, 3, 5, 9)
+
+        data = self._data(self.manager)
+        segments = self._rows(data, "by_segment")
+        self.assertEqual(
+            [row["id"] for row in data["by_segment"]], [self.segment_top.id, self.segment_risk.id, -1]
+        )
+        top, risk, ungraded = segments[self.segment_top.id], segments[self.segment_risk.id], segments[-1]
+        self.assertEqual(top["name"], "Cockpit Top")
+        self.assertAlmostEqual(top["revenue"], 1500.0)  # the contact's order counts for its company
+        self.assertEqual((top["orders"], top["customers"]), (2, 1))
+        self.assertIsInstance(top["orders"], int)
+        self.assertIsInstance(data["kpis"]["current"]["orders"], int)
+        self.assertAlmostEqual(top["margin"], 1500.0 - 2 * 40.0)
+        self.assertAlmostEqual(top["revenue_last_year"], 250.0)
+        self.assertAlmostEqual(risk["revenue"], 200.0)  # 400 EUR
+        self.assertEqual(ungraded["name"], "Not graded")
+        self.assertAlmostEqual(ungraded["revenue"], 400.0)
+        self.assertEqual((ungraded["orders"], ungraded["customers"]), (2, 1))
+        self.assertEqual([row["id"] for row in data["by_abc"]], ["a", "b", "none"])
+        self.assertEqual(
+            [row["revenue"] for row in data["by_abc"]], [top["revenue"], risk["revenue"], ungraded["revenue"]]
+        )
+        self.assertEqual(data["by_abc"][2]["name"], "Not graded")
+        self.assertAlmostEqual(sum(row["revenue"] for row in data["by_abc"]), 2100.0)
+        self._assert_drill_sums(data)
+        self.assertEqual(self._drill(top), o1 | o2)
+        self.assertEqual(self._drill(risk), o3)
+        self.assertEqual(self._drill(ungraded), o4 | o5)
+
+        # the other company: its own grade of the same customer, in its currency
+        data_2 = (
+            self.env["sales_plus.cockpit"]
+            .with_context(allowed_company_ids=self.company_2.ids)
+            .get_cockpit_data({"company_id": self.company_2.id, **MARCH})
+        )
+        self.assertEqual(
+            [(r["id"], r["revenue"]) for r in data_2["by_segment"]], [(self.segment_risk.id, 900.0)]
+        )
+        self.assertEqual([(r["id"], r["revenue"]) for r in data_2["by_abc"]], [("c", 900.0)])
+
+    @freeze_time(TODAY)
+    def test_segments_scoped_to_the_user(self):
+        o1 = self._order(self.seller_a, 1000.0, datetime(2024, 3, 4, 9))
+        self._order(self.seller_b, 400.0, datetime(2024, 3, 6, 9), partner=self.customer_cn)
+        o4 = self._order(self.seller_a, 300.0, datetime(2024, 3, 7, 9), partner=self.customer_new)
+        self._order(self.seller_b, 100.0, datetime(2024, 3, 8, 9), partner=self.customer_new)
+        self._order(self.seller_b, 700.0, datetime(2024, 3, 8, 9))
+
+        data = self._data(self.seller_a)
+        self.assertEqual(
+            [(row["id"], row["revenue"]) for row in data["by_segment"]],
+            [(self.segment_top.id, 1000.0), (-1, 300.0)],
+        )
+        self.assertEqual(
+            [(row["id"], row["revenue"]) for row in data["by_abc"]], [("a", 1000.0), ("none", 300.0)]
+        )
+        self._assert_drill_sums(data, self.seller_a)
+        rows = self._rows(data, "by_segment")
+        self.assertEqual(self._drill(rows[self.segment_top.id], self.seller_a), o1)
+        self.assertEqual(self._drill(rows[-1], self.seller_a), o4)
+        # another salesperson's segment asked for directly: nothing of theirs
+        spying = {"key": {"rfm_segment": self.segment_risk.id}}
+        self.assertFalse(self._drill(spying, self.seller_a))
+        self.assertFalse(self._drill(spying, self.seller_a, user_id=self.seller_b.id))
+        self.assertFalse(self._data(self.seller_a, user_id=self.seller_b.id)["by_segment"])
+        # the team leader sees the team (seller A and themself), not team 2
+        leader = self._data(self.leader)
+        self.assertEqual(
+            [(row["id"], row["revenue"]) for row in leader["by_segment"]],
+            [(self.segment_top.id, 1000.0), (-1, 300.0)],
+        )
+        manager = self._data(self.manager)
+        self.assertAlmostEqual(self._rows(manager, "by_segment")[self.segment_top.id]["revenue"], 1700.0)
+
+    @freeze_time(TODAY)
+    def test_segments_in_exports(self):
+        self._order(self.seller_a, 1000.0, datetime(2024, 3, 4, 9))
+        self._order(self.seller_a, 300.0, datetime(2024, 3, 7, 9), partner=self.customer_new)
+        self._order(self.seller_b, 400.0, datetime(2024, 3, 6, 9), partner=self.customer_cn)
+        cockpit = self.env["sales_plus.cockpit"].with_user(self.seller_a)
+        action = cockpit.action_export_xlsx(MARCH)
+        content, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.seller_a)
+            ._render(action["report_name"], self.company.ids, data=action["data"])
+        )
+        import openpyxl  # noqa: PLC0415
+
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        segments = list(book["By Customer Segment"].iter_rows(values_only=True))
+        self.assertEqual(segments[0][:3], ("By Customer Segment", "Revenue", "Orders"))
+        self.assertEqual(
+            [(r[0], r[1]) for r in segments[1:]], [("Cockpit Top", 1000.0), ("Not graded", 300.0)]
+        )
+        abc = list(book["By ABC Class"].iter_rows(values_only=True))
+        self.assertEqual([(r[0], r[1]) for r in abc[1:]], [("A", 1000.0), ("Not graded", 300.0)])
+        action = cockpit.action_print_pdf(MARCH)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.seller_a)
+            ._render_qweb_html(action["report_name"], self.company.ids, data=action["data"])[0]
+        )
+        self.assertIn(b"By Customer Segment", html)
+        self.assertIn(b"Cockpit Top", html)
+        self.assertNotIn(b"Cockpit Risk", html)
 
 
 @tagged("post_install", "-at_install")
