@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import SalesPlusCommon
@@ -54,3 +54,40 @@ class TestLocalisation(SalesPlusCommon):
             self.assertNotIn(foreign, str(caught.exception))
         config.invalidate_recordset()
         self.assertEqual(config.window_days, window)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitWanUnitsSetting(SalesPlusCommon):
+    """The cockpit's 万 / 萬 display: a per-user setting each user changes for
+    themselves only."""
+
+    def _settings(self, user):
+        return self.env["res.users.settings"]._find_or_create_for_user(user)
+
+    def test_off_by_default_and_sent_to_the_web_client(self):
+        settings = self._settings(self.sp_users["user"])
+        self.assertFalse(settings.sales_plus_cockpit_wan_units)
+        # the web client reads user settings from this dictionary (session info)
+        self.assertIn("sales_plus_cockpit_wan_units", settings._res_users_settings_format())
+
+    def test_user_switches_it_for_themselves(self):
+        user = self.sp_users["user"]
+        settings = self._settings(user).with_user(user)
+        changed = settings.set_res_users_settings({"sales_plus_cockpit_wan_units": True})
+        self.assertTrue(changed["sales_plus_cockpit_wan_units"])
+        settings.invalidate_recordset()
+        self.assertTrue(self._settings(user).sales_plus_cockpit_wan_units)
+        settings.set_res_users_settings({"sales_plus_cockpit_wan_units": False})
+        settings.invalidate_recordset()
+        self.assertFalse(self._settings(user).sales_plus_cockpit_wan_units)
+
+    def test_nobody_changes_another_users_setting(self):
+        owner, other = self.sp_users["user"], self.sp_users["manager"]
+        settings = self._settings(owner)
+        for intruder in (other, self.plain_salesman):
+            with self.subTest(intruder=intruder.login), self.assertRaises(AccessError):
+                settings.with_user(intruder).set_res_users_settings({"sales_plus_cockpit_wan_units": True})
+            with self.assertRaises(AccessError):
+                settings.with_user(intruder).read(["sales_plus_cockpit_wan_units"])
+        settings.invalidate_recordset()
+        self.assertFalse(settings.sales_plus_cockpit_wan_units)
