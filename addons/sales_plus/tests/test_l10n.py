@@ -1,5 +1,9 @@
+import io
+import re
+
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.misc import format_amount, formatLang
 
 from .common import SalesPlusCommon
 
@@ -91,3 +95,104 @@ class TestCockpitWanUnitsSetting(SalesPlusCommon):
                 settings.with_user(intruder).read(["sales_plus_cockpit_wan_units"])
         settings.invalidate_recordset()
         self.assertFalse(settings.sales_plus_cockpit_wan_units)
+
+
+@tagged("post_install", "-at_install")
+class TestChineseMoneyFormats(TransactionCase):
+    """CNY, TWD and HKD as Odoo formats them for zh_CN and zh_TW users, on screen
+    (formatLang, format_amount, the monetary widget of the PDF), in the cockpit's
+    payload and in the XLSX exports."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for code in ("zh_CN", "zh_TW"):
+            cls.env["res.lang"]._activate_lang(code)
+        cls.cny, cls.twd, cls.hkd = (cls.env.ref(f"base.{code}") for code in ("CNY", "TWD", "HKD"))
+        (cls.cny | cls.twd | cls.hkd).active = True
+
+    def _env(self, lang):
+        return self.env(context=dict(self.env.context, lang=lang))
+
+    def test_languages_group_by_thousands_with_a_decimal_point(self):
+        for code in ("zh_CN", "zh_TW"):
+            lang = self.env["res.lang"]._lang_get(code)
+            self.assertEqual((lang.decimal_point, lang.thousands_sep, lang.grouping), (".", ",", "[3,0]"))
+            self.assertEqual(lang.format("%.2f", 1234567.891, grouping=True), "1,234,567.89")
+
+    def test_cny_in_simplified_chinese(self):
+        env = self._env("zh_CN")
+        self.assertEqual(formatLang(env, 1234567.891, currency_obj=self.cny), "¥\xa01,234,567.89")
+        self.assertEqual(format_amount(env, 1234567.891, self.cny, "zh_CN"), "¥\xa01,234,567.89")
+        self.assertEqual(format_amount(env, -1234.5, self.cny, "zh_CN"), "¥\xa0-\ufeff1,234.50")
+
+    def test_twd_in_traditional_chinese_before_the_amount_without_decimals(self):
+        # sales_plus puts NT$ before the amount, as l10n_tw does (base leaves it after)
+        self.assertEqual((self.twd.symbol, self.twd.position, self.twd.decimal_places), ("NT$", "before", 0))
+        env = self._env("zh_TW")
+        self.assertEqual(formatLang(env, 1234567.6, currency_obj=self.twd), "NT$\xa01,234,568")
+        self.assertEqual(format_amount(env, 1234567.6, self.twd, "zh_TW"), "NT$\xa01,234,568")
+
+    def test_hkd_in_traditional_chinese(self):
+        env = self._env("zh_TW")
+        self.assertEqual(formatLang(env, 1234567.891, currency_obj=self.hkd), "$\xa01,234,567.89")
+        self.assertEqual(format_amount(env, 1234.5, self.hkd, "zh_TW"), "$\xa01,234.50")
+
+    def test_monetary_widget_of_the_reports(self):
+        widget = self.env["ir.qweb.field.monetary"]
+        for lang, currency, expected in (
+            ("zh_CN", self.cny, "¥\xa01,234,567.89"),
+            ("zh_TW", self.twd, "NT$\xa01,234,568"),
+            ("zh_TW", self.hkd, "$\xa01,234,567.89"),
+        ):
+            with self.subTest(lang=lang, currency=currency.name):
+                html = widget.with_context(lang=lang).value_to_html(
+                    1234567.891, {"display_currency": currency}
+                )
+                text = re.sub(r"<[^>]+>", "", str(html)).replace("&nbsp;", "\xa0")
+                self.assertEqual(text, expected)
+
+    def test_cockpit_payload_and_xlsx_in_the_company_currency(self):
+        import openpyxl  # noqa: PLC0415
+
+        for currency, expected_payload, expected_format in (
+            (self.cny, ("¥", "before", 2), '"¥"#,##0.00'),
+            (self.twd, ("NT$", "before", 0), '"NT$"#,##0'),
+            (self.hkd, ("$", "before", 2), '"$"#,##0.00'),
+        ):
+            with self.subTest(currency=currency.name):
+                company = self.env["res.company"].create(
+                    {
+                        "name": f"Format {currency.name}",
+                        "currency_id": currency.id,
+                        # else reports first ask for a document layout
+                        "external_report_layout_id": self.env.ref("web.external_layout_standard").id,
+                    }
+                )
+                self.env.user.company_ids += company
+                cockpit = self.env["sales_plus.cockpit"].with_context(
+                    allowed_company_ids=company.ids, lang="zh_TW"
+                )
+                filters = {"company_id": company.id, "period_type": "month", "date_from": "2024-03-01"}
+                payload = cockpit.get_cockpit_data(filters)
+                self.assertEqual(
+                    (
+                        payload["currency"]["symbol"],
+                        payload["currency"]["position"],
+                        payload["currency"]["digits"],
+                    ),
+                    expected_payload,
+                )
+                action = cockpit.action_export_xlsx(filters)
+                content, __ = (
+                    self.env["ir.actions.report"]
+                    .with_context(allowed_company_ids=company.ids, lang="zh_TW")
+                    ._render(action["report_name"], company.ids, data=action["data"])
+                )
+                sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+                revenue = next(row for row in sheet.iter_rows() if row[0].value == "營收")
+                self.assertEqual(revenue[1].number_format, expected_format)
+                self.assertEqual(
+                    self.env["report.sales_plus.rfm_grade_xlsx"]._report_xlsx_currency_format(currency),
+                    expected_format,
+                )
