@@ -1,11 +1,16 @@
 import io
 import re
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import format_amount, formatLang
 
 from .common import SalesPlusCommon
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ACRONYM = re.compile(r"^[A-Z]{1,3}$")
 
 
 @tagged("post_install", "-at_install")
@@ -58,6 +63,47 @@ class TestLocalisation(SalesPlusCommon):
             self.assertNotIn(foreign, str(caught.exception))
         config.invalidate_recordset()
         self.assertEqual(config.window_days, window)
+
+    def _list_columns(self, lang, model):
+        """Title and visible column labels of the model's list view, as the web
+        client receives them in ``lang``."""
+        result = self.env[model].with_context(lang=lang).get_views([(False, "list")])
+        arch = etree.fromstring(result["views"]["list"]["arch"])
+        fields = result["models"][model]["fields"]
+        labels = [
+            node.get("string") or fields[node.get("name")]["string"]
+            for node in arch.iter("field")
+            if node.get("column_invisible") not in ("1", "True")
+        ]
+        return arch.get("string"), labels
+
+    def test_grading_and_alert_lists_in_each_script(self):
+        for lang, expected, foreign in (
+            ("zh_CN", {"grading": "客户分级", "alerts": "库存预警", "segment": "冠军客户"}, "戶"),
+            ("zh_TW", {"grading": "客戶分級", "alerts": "庫存警示", "segment": "冠軍客戶"}, "户"),
+        ):
+            with self.subTest(lang=lang):
+                env = self.env(context=dict(self.env.context, lang=lang))
+                self.assertEqual(env.ref("sales_plus.sales_plus_rfm_grade_action").name, expected["grading"])
+                self.assertEqual(env.ref("sales_plus.sales_plus_stock_alert_action").name, expected["alerts"])
+                self.assertEqual(env.ref("sales_plus.rfm_segment_champions").name, expected["segment"])
+                for model in ("sales_plus.rfm.grade", "sales_plus.stock.alert"):
+                    title, labels = self._list_columns(lang, model)
+                    for label in [title, *labels]:
+                        if ACRONYM.match(label):  # the R, F and M scores
+                            continue
+                        self.assertRegex(label, CJK, f"{model} list: {label!r} is not in Chinese")
+                        self.assertNotIn(foreign, label)
+                # selection values shipped in the code (alert types, ABC classes)
+                alert_types = dict(
+                    env["sales_plus.stock.alert"].fields_get(["alert_type"])["alert_type"]["selection"]
+                )
+                for value in alert_types.values():
+                    self.assertRegex(value, CJK)
+        types_cn = self.env["sales_plus.stock.alert"].with_context(lang="zh_CN").fields_get(["alert_type"])
+        types_tw = self.env["sales_plus.stock.alert"].with_context(lang="zh_TW").fields_get(["alert_type"])
+        self.assertIn(("safety_stock", "低于安全库存"), types_cn["alert_type"]["selection"])
+        self.assertIn(("safety_stock", "低於安全庫存"), types_tw["alert_type"]["selection"])
 
 
 @tagged("post_install", "-at_install")

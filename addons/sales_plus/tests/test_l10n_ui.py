@@ -151,3 +151,82 @@ class TestCockpitChineseUi(ChineseUiCase):
         )
         settings.invalidate_recordset()
         self.assertTrue(settings.sales_plus_cockpit_wan_units, "the choice is kept for the next visit")
+
+
+@tagged("post_install", "-at_install")
+class TestPriceApprovalChineseUi(ChineseUiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_tw = cls._company("台北測試貿易股份有限公司", "base.TWD")
+        cls.salesperson_tw = cls._user(
+            "approval_zh_tw_salesperson",
+            cls.company_tw,
+            "zh_TW",
+            "Asia/Taipei",
+            "sales_plus.group_sales_plus_user",
+        )
+        leader = cls._user(
+            "approval_zh_tw_leader",
+            cls.company_tw,
+            "zh_TW",
+            "Asia/Taipei",
+            "sales_plus.group_sales_plus_team_leader",
+        )
+        team = cls.env["crm.team"].create(
+            {
+                "name": "台北業務一組",
+                "user_id": leader.id,
+                "member_ids": [Command.set(cls.salesperson_tw.ids)],
+                "company_id": cls.company_tw.id,
+            }
+        )
+        # only this policy applies: 5-15% under the list price needs the team leader
+        cls.env["sales_plus.price.rule"].search([]).action_archive()
+        cls.env["sales_plus.price.rule"].create(
+            {
+                "name": "Taipei policy",
+                "company_id": cls.company_tw.id,
+                "threshold_ids": [
+                    Command.create(
+                        {"kind": "deviation", "deviation_from": 5, "deviation_to": 15, "level": 1}
+                    ),
+                    Command.create(
+                        {"kind": "deviation", "deviation_from": 15, "deviation_to": 100, "level": 2}
+                    ),
+                ],
+            }
+        )
+        customer = cls.env["res.partner"].create(
+            {"name": "高雄港灣電子有限公司", "is_company": True, "company_id": cls.company_tw.id}
+        )
+        product = cls.env["product.product"].create(
+            {"name": "工業級路由器", "list_price": 25000.0, "taxes_id": [Command.clear()]}
+        )
+        product.with_company(cls.company_tw).standard_price = 15000.0
+        cls.order = (
+            cls.env["sale.order"]
+            .with_company(cls.company_tw)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "user_id": cls.salesperson_tw.id,
+                    "team_id": team.id,
+                    "company_id": cls.company_tw.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": 4, "price_unit": 22000.0}
+                        )
+                    ],
+                }
+            )
+        )
+
+    def test_zh_tw_salesperson_sees_the_approval_banner_in_traditional_chinese(self):
+        self.assertEqual(self.order.price_approval_state, "to_request")
+        self._start_tour_with_screenshots(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{self.order.id}",
+            "sales_plus_price_approval_zh_TW_tour",
+            login=self.salesperson_tw.login,
+        )
+        self.assertEqual(self.order.price_approval_state, "pending")

@@ -54,3 +54,28 @@ registry.category("web_tour.tours").add("sales_plus_cockpit_zh_CN_tour", {
         ...screenshot("cockpit_zh_CN"),
     ],
 });
+
+const banner = ".o_sales_plus_price_approval_banner";
+
+registry.category("web_tour.tours").add("sales_plus_price_approval_zh_TW_tour", {
+    steps: () => [
+        {
+            content: "The banner says, in Traditional Chinese, that the prices need an approval",
+            trigger: `${banner}:contains(價格低於政策：本報價單需核准後才能寄送或確認。)`,
+        },
+        {
+            content: "The summary names the level and the approver in Traditional Chinese",
+            trigger: `${banner}:contains(1 行需要 1 級核准)`,
+        },
+        {
+            content: "Request the approval",
+            trigger: `${banner} button[name=action_request_price_approval]:contains(提交核准)`,
+            run: "click",
+        },
+        {
+            content: "The approval is pending",
+            trigger: `${banner}:contains(價格核准中：本報價單暫不能寄送或確認。)`,
+        },
+        ...screenshot("approval_banner_zh_TW"),
+    ],
+});
