@@ -32,7 +32,7 @@ class ChineseUiCase(HttpCase):
         # model terms (menus, views, fields) of the screens the tours open;
         # JavaScript and template terms are read from the .po files by the web client
         cls.env["ir.module.module"]._load_module_terms(
-            ["sale", "sales_team", "sale_management", "sales_plus"], ["zh_CN", "zh_TW"]
+            ["sale", "sales_team", "sale_management", "sale_margin", "sales_plus"], ["zh_CN", "zh_TW"]
         )
 
     @classmethod
@@ -42,10 +42,11 @@ class ChineseUiCase(HttpCase):
         return cls.env["res.company"].create({"name": name, "currency_id": currency.id})
 
     @classmethod
-    def _user(cls, login, company, lang, tz, groups):
+    def _user(cls, login, name, company, lang, tz, groups):
         return new_test_user(
             cls.env,
             login=login,
+            name=name,
             password=login,
             groups=f"base.group_user,{groups}",
             company_id=company.id,
@@ -97,6 +98,7 @@ class TestCockpitChineseUi(ChineseUiCase):
         cls.company_cn = cls._company("上海测试贸易有限公司", "base.CNY")
         cls.manager_cn = cls._user(
             "cockpit_zh_cn_manager",
+            "李明",
             cls.company_cn,
             "zh_CN",
             "Asia/Shanghai",
@@ -161,6 +163,7 @@ class TestPriceApprovalChineseUi(ChineseUiCase):
         cls.company_tw = cls._company("台北測試貿易股份有限公司", "base.TWD")
         cls.salesperson_tw = cls._user(
             "approval_zh_tw_salesperson",
+            "陳美玲",
             cls.company_tw,
             "zh_TW",
             "Asia/Taipei",
@@ -168,6 +171,7 @@ class TestPriceApprovalChineseUi(ChineseUiCase):
         )
         leader = cls._user(
             "approval_zh_tw_leader",
+            "林志豪",
             cls.company_tw,
             "zh_TW",
             "Asia/Taipei",
