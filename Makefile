@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo
 export ODOO_PATH
 
-.PHONY: test demo env pot bench
+.PHONY: test demo env pot bench screenshots
 
 test:  ## static checks + Odoo tests (demo and no demo) + pytest; last line "N passed, N failed"
 	@bash tests/harness.sh test
@@ -18,3 +18,6 @@ pot:   ## regenerate i18n/sales_plus.pot from the code and merge it into zh_CN.p
 
 bench: ## run a benchmark: make bench BENCH=rfm (prints its figures)
 	@bash tests/harness.sh bench $(BENCH)
+
+screenshots: ## run the Chinese browser tours, save the README's screenshots in docs/screenshots/
+	@bash tests/harness.sh screenshots

@@ -8,6 +8,8 @@
 #   tests/harness.sh env     only prepare the environment; print the venv path
 #   tests/harness.sh pot     regenerate i18n/sales_plus.pot, merge into zh_CN/zh_TW
 #   tests/harness.sh bench NAME   run the benchmark tests/bench_NAME.py
+#   tests/harness.sh screenshots  run the Chinese browser tours and save the README's
+#                            screenshots in docs/screenshots/
 #
 # Environment: ODOO_PATH (default /opt/odoo), SALES_PLUS_VENV_ROOT (default
 # ~/.cache/sales_plus), PGHOST/PGPORT/PGUSER/PGPASSWORD (default
@@ -331,6 +333,37 @@ cmd_bench() {
     ODOO_PATH="$ODOO_PATH" ADDONS_PATH="$ADDONS_PATH" python "$ROOT/tests/bench_$name.py" "$@"
 }
 
+# Screenshots of the README: the Chinese browser tours of test_l10n_ui.py, on a
+# fresh database without demo data, save them when SALES_PLUS_SCREENSHOT_DIR is
+# set. They replace docs/screenshots/*.png only when the tours pass.
+SCREENSHOTS=(cockpit_zh_CN approval_banner_zh_TW)
+cmd_screenshots() {
+    prepare
+    local db="sales_plus_screenshots_$$" shots="$LOG_DIR/screenshots" dest="$ROOT/docs/screenshots" name
+    DATABASES+=("$db")
+    trap drop_databases EXIT
+    mkdir -p "$shots" "$dest"
+    say "installing sales_plus and running the Chinese tours ($db)"
+    SALES_PLUS_SCREENSHOT_DIR="$shots" odoo_bin -d "$db" -i sales_plus --test-enable \
+        --test-tags /sales_plus:TestCockpitChineseUi,/sales_plus:TestPriceApprovalChineseUi \
+        --stop-after-init --http-port "$(free_port)" --http-interface 127.0.0.1 --workers 0 \
+        --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/odoo-screenshots.log" || true
+    check_odoo_log "Chinese browser tours" "$LOG_DIR/odoo-screenshots.log" 1
+    for name in "${SCREENSHOTS[@]}"; do
+        if [ -s "$shots/$name.png" ]; then
+            record "screenshot $name.png" 1 0
+        else
+            record "screenshot $name.png (not taken)" 0 1
+        fi
+    done
+    if [ "$FAILED" -eq 0 ]; then
+        for name in "${SCREENSHOTS[@]}"; do cp "$shots/$name.png" "$dest/$name.png"; done
+        say "saved in $dest: ${SCREENSHOTS[*]/%/.png}"
+    fi
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
+
 cmd_env() {
     prepare
     echo "$VENV"
@@ -342,5 +375,6 @@ demo) cmd_demo ;;
 env) cmd_env ;;
 pot) cmd_pot ;;
 bench) shift; cmd_bench "$@" ;;
-*) die "usage: $0 test|demo|env|pot|bench NAME" ;;
+screenshots) cmd_screenshots ;;
+*) die "usage: $0 test|demo|env|pot|bench NAME|screenshots" ;;
 esac

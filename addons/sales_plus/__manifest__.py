@@ -29,6 +29,7 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         # data
+        "data/res_currency_data.xml",
         "data/mail_activity_type_data.xml",
         "data/stock_alert_data.xml",
         "data/rfm_data.xml",

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_users
+from . import res_users_settings
 from . import sales_plus_demo
 from . import sale_order
 from . import sale_order_line

@@ -1,5 +1,7 @@
 from odoo import models
 
+from ..services.money_format import xlsx_currency_format
+
 
 class ReportRfmGradeXlsx(models.AbstractModel):
     """The graded customers, with the columns of the Customer Grading list."""
@@ -34,6 +36,10 @@ class ReportRfmGradeXlsx(models.AbstractModel):
         if not self.env.user.has_group("base.group_multi_company"):
             columns.remove("company_id")
         return columns
+
+    def _report_xlsx_currency_format(self, currency):
+        # the symbol quoted, no decimal point for a currency without decimals
+        return xlsx_currency_format(currency.symbol, currency.position, currency.decimal_places)
 
     def generate_xlsx_report(self, workbook, data, objs):
         # the records are browsed as the user: record rules apply

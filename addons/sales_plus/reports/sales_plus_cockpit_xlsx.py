@@ -1,5 +1,7 @@
 from odoo import models
 
+from ..services.money_format import xlsx_currency_format
+
 
 class SalesPlusCockpitXlsx(models.AbstractModel):
     """The cockpit as XLSX: the very payload the screen shows to the user for
@@ -13,7 +15,10 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
         payload = self.env["sales_plus.cockpit"].get_cockpit_data((data or {}).get("filters"))
         labels = self.env["report.sales_plus.report_cockpit_summary"]._labels()
         bold = workbook.add_format({"bold": True})
-        money = workbook.add_format({"num_format": "#,##0.00"})
+        currency = payload["currency"]
+        money = workbook.add_format(
+            {"num_format": xlsx_currency_format(currency["symbol"], currency["position"], currency["digits"])}
+        )
         percent = workbook.add_format({"num_format": "0.0%"})
         formats = {"percent": percent, "money": money, "count": None}
 

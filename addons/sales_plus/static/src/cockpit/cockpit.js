@@ -3,7 +3,10 @@ import { loadBundle } from "@web/core/assets";
 import { formatCurrency } from "@web/core/currency";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
+import { formatFloat } from "@web/core/utils/numbers";
+import { nbsp } from "@web/core/utils/strings";
 
 /**
  * Sales Cockpit: KPI cards with comparisons, targets and pacing, charts and
@@ -31,6 +34,8 @@ export class SalesCockpit extends Component {
             },
             data: null,
             loading: true,
+            // amounts in units of ten thousand (万 / 萬), a per-user setting
+            wanUnits: Boolean(user.settings.sales_plus_cockpit_wan_units),
         });
         onWillStart(async () => {
             await loadBundle("web.chartjs_lib");
@@ -136,7 +141,28 @@ export class SalesCockpit extends Component {
         if (kind === "count") {
             return Math.round(value).toLocaleString();
         }
+        if (this.state.wanUnits) {
+            return Math.abs(value) >= 10000
+                ? this.formatWan(value)
+                : formatCurrency(value, this.state.data.currency.id);
+        }
         return formatCurrency(value, this.state.data.currency.id, { humanReadable: true });
+    }
+
+    /**
+     * An amount in units of ten thousand, the unit word in the user's language:
+     * 123456 → "¥ 12.35万" (zh_CN), "NT$ 12.35萬" (zh_TW), "$ 12.35×10k" (en_US).
+     */
+    formatWan(value) {
+        const { symbol, position } = this.state.data.currency;
+        const amount = formatFloat(value / 10000, { digits: [false, 2] }) + _t("×10k");
+        return position === "after" ? `${amount}${nbsp}${symbol}` : `${symbol}${nbsp}${amount}`;
+    }
+
+    async toggleWanUnits() {
+        const wanUnits = !this.state.wanUnits;
+        await user.setUserSettings("sales_plus_cockpit_wan_units", wanUnits);
+        this.state.wanUnits = wanUnits;
     }
 
     /** Change against a comparison value: {cls, arrow, text}. */
