@@ -415,7 +415,8 @@ class SalesPlusStockAlert(models.Model):
         factor. Suggested replenishment: up to the rule maximum, else the safety
         stock plus the demand over the lead time. Routed to the purchase
         representative (with ``purchase``), else the product's responsible, else
-        the company's replenishment alert group, else its fallback user."""
+        the company's replenishment alert group, else its fallback user. Kits
+        (with ``mrp``) have no safety stock of their own."""
         precision = self.env["decimal.precision"].precision_get("Product Unit")
         return SQL(
             """
@@ -457,6 +458,7 @@ class SalesPlusStockAlert(models.Model):
                   JOIN res_company rc ON rc.id = wh.company_id
                   JOIN product_product pp ON pp.id = c.product_id AND pp.active
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id AND pt.active AND pt.is_storable
+                 WHERE %(not_kit)s
             ),
             safety AS (
                 SELECT t.*, COALESCE(t.min_qty, t.per_day * t.lead_days * t.factor) AS safety_qty
@@ -523,7 +525,27 @@ class SalesPlusStockAlert(models.Model):
             now=now,
             p=precision,
             buyer=self._stock_alert_buyer_sql(SQL("c.product_id"), SQL("c.company_id")),
+            not_kit=self._stock_alert_not_kit_sql(SQL("pp"), SQL("wh.company_id")),
             group_users=self._stock_alert_group_users_sql(),
+        )
+
+    @api.model
+    def _stock_alert_not_kit_sql(self, product, company):
+        """``product`` (a ``product_product`` alias) is not a kit in ``company``:
+        with ``mrp``, it has no active phantom bill of materials there. A kit has
+        no stock of its own, so no safety stock: its components have theirs."""
+        if "mrp.bom" not in self.env:
+            return SQL("TRUE")
+        return SQL(
+            """NOT EXISTS (
+                SELECT 1 FROM mrp_bom bom
+                 WHERE bom.type = 'phantom' AND bom.active
+                   AND (bom.company_id IS NULL OR bom.company_id = %(company)s)
+                   AND (bom.product_id = %(product)s.id
+                        OR (bom.product_id IS NULL
+                            AND bom.product_tmpl_id = %(product)s.product_tmpl_id)))""",
+            product=product,
+            company=company,
         )
 
     @api.model
