@@ -38,6 +38,13 @@ class ResCompany(models.Model):
         help="Safety stock = average daily demand x lead time x this factor, for "
         "products without a reordering rule.",
     )
+    sales_plus_stock_alert_group_id = fields.Many2one(
+        comodel_name="res.groups",
+        string="Replenishment Alert Group",
+        help="Users of this group in the company receive the below-safety-stock alerts of "
+        "products that have neither a vendor buyer nor a responsible: the first active user "
+        "gets the activity, the others follow the alert.",
+    )
     sales_plus_stock_alert_expiry_days = fields.Integer(
         string="Quotation Expiry Warning (Days)",
         default=3,

@@ -24,6 +24,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_plus_stock_alert_safety_factor",
         readonly=False,
     )
+    sales_plus_stock_alert_group_id = fields.Many2one(
+        related="company_id.sales_plus_stock_alert_group_id",
+        readonly=False,
+    )
     sales_plus_stock_alert_expiry_days = fields.Integer(
         related="company_id.sales_plus_stock_alert_expiry_days",
         readonly=False,

@@ -202,20 +202,101 @@ class SaleOrderLine(models.Model):
         )
 
     @api.model
+    def _stock_alert_parts_sql(self):
+        """(product_id, company_id, part_id, per_unit, is_kit): what one unit (of
+        the product's unit) of each product of ``line`` takes from stock. A
+        product is its own part; with ``mrp`` (which sales_plus does not depend
+        on), a kit (the first active phantom bill of materials of the product in
+        the company, as Odoo picks it) takes its storable components, nested kits
+        exploded, in the components' units, lines that do not apply to the
+        variant skipped and components used on several lines summed."""
+        if "mrp.bom" not in self.env:
+            return SQL(
+                """SELECT DISTINCT l.product_id, l.company_id, l.product_id AS part_id,
+                          1.0::float AS per_unit, FALSE AS is_kit
+                     FROM line l WHERE l.product_id IS NOT NULL"""
+            )
+        return SQL(
+            """
+            WITH RECURSIVE kit_bom AS (
+                SELECT DISTINCT ON (pp.id, rc.id)
+                       pp.id AS product_id, rc.id AS company_id, b.id AS bom_id,
+                       b.product_qty AS bom_qty, bu.factor AS bom_factor, tu.factor AS product_factor
+                  FROM mrp_bom b
+                  JOIN product_product pp ON pp.id = b.product_id
+                                          OR (b.product_id IS NULL AND pp.product_tmpl_id = b.product_tmpl_id)
+                  JOIN product_template t ON t.id = pp.product_tmpl_id
+                  JOIN uom_uom bu ON bu.id = b.product_uom_id
+                  JOIN uom_uom tu ON tu.id = t.uom_id
+                  JOIN res_company rc ON b.company_id IS NULL OR b.company_id = rc.id
+                 WHERE b.active AND b.type = 'phantom' AND b.product_qty > 0
+              ORDER BY pp.id, rc.id, b.sequence, b.product_id, b.id
+            ),
+            exploded(root_id, company_id, product_id, qty, depth) AS (
+                SELECT kb.product_id, kb.company_id, kb.product_id, 1.0::float, 0
+                  FROM kit_bom kb
+                 WHERE (kb.product_id, kb.company_id) IN (SELECT product_id, company_id FROM line)
+                 UNION ALL
+                SELECT e.root_id, e.company_id, bl.product_id,
+                       e.qty * bl.product_qty * kb.product_factor / kb.bom_factor / kb.bom_qty
+                           * blu.factor / cu.factor,
+                       e.depth + 1
+                  FROM exploded e
+                  JOIN kit_bom kb ON kb.product_id = e.product_id AND kb.company_id = e.company_id
+                  JOIN mrp_bom_line bl ON bl.bom_id = kb.bom_id
+                  JOIN uom_uom blu ON blu.id = bl.product_uom_id
+                  JOIN product_product cp ON cp.id = bl.product_id
+                  JOIN product_template ct ON ct.id = cp.product_tmpl_id
+                  JOIN uom_uom cu ON cu.id = ct.uom_id
+                 WHERE e.depth < 10
+                   -- a line restricted to some variants: for each attribute it names,
+                   -- the product must carry one of its values
+                   AND NOT EXISTS (
+                       SELECT 1
+                         FROM mrp_bom_line_product_template_attribute_value_rel r
+                         JOIN product_template_attribute_value v
+                           ON v.id = r.product_template_attribute_value_id
+                        WHERE r.mrp_bom_line_id = bl.id
+                          AND NOT EXISTS (
+                              SELECT 1
+                                FROM mrp_bom_line_product_template_attribute_value_rel r2
+                                JOIN product_template_attribute_value v2
+                                  ON v2.id = r2.product_template_attribute_value_id
+                                JOIN product_variant_combination pvc
+                                  ON pvc.product_template_attribute_value_id = v2.id
+                               WHERE r2.mrp_bom_line_id = bl.id
+                                 AND v2.attribute_line_id = v.attribute_line_id
+                                 AND pvc.product_product_id = e.product_id))
+            )
+            SELECT e.root_id AS product_id, e.company_id, e.product_id AS part_id,
+                   SUM(e.qty) AS per_unit, TRUE AS is_kit
+              FROM exploded e
+              JOIN product_product pp ON pp.id = e.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id AND pt.is_storable
+             WHERE e.depth > 0
+               AND NOT EXISTS (SELECT 1 FROM kit_bom kb
+                                WHERE kb.product_id = e.product_id AND kb.company_id = e.company_id)
+          GROUP BY e.root_id, e.company_id, e.product_id
+            HAVING SUM(e.qty) > 0
+             UNION ALL
+            SELECT DISTINCT l.product_id, l.company_id, l.product_id, 1.0::float, FALSE
+              FROM line l
+             WHERE l.product_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM kit_bom kb
+                                WHERE kb.product_id = l.product_id AND kb.company_id = l.company_id)
+            """
+        )
+
+    @api.model
     def _stock_alert_figures_sql(self, scope):
         """The figures of the lines of ``scope`` (a condition on ``sol`` / ``so``),
-        one row per line in the order of STOCK_ALERT_LINE_FIELDS, rounded as stored."""
+        one row per line in the order of STOCK_ALERT_LINE_FIELDS, rounded as stored.
+
+        Every figure is computed per part of the line's product (itself, or the
+        components of a kit) and brought back to the product: a kit counts as
+        many whole kits as its scarcest component allows (Odoo's rule), and is
+        short by what its most short component misses."""
         precision = self.env["decimal.precision"].precision_get("Product Unit")
-        not_kit = SQL("TRUE")
-        if "mrp.bom" in self.env:
-            # a kit has no stock of its own: its components are checked on delivery
-            not_kit = SQL(
-                """NOT EXISTS (
-                    SELECT 1 FROM mrp_bom bom
-                     WHERE bom.type = 'phantom' AND bom.active
-                       AND (bom.product_id = sol.product_id
-                            OR (bom.product_id IS NULL AND bom.product_tmpl_id = pt.id)))"""
-            )
         return SQL(
             """
             WITH line AS (
@@ -225,13 +306,13 @@ class SaleOrderLine(models.Model):
                            so.commitment_date,
                            so.date_order + COALESCE(sol.customer_lead, 0) * INTERVAL '1 day') AS promised,
                        lu.factor / pu.factor AS to_product,
-                       pu.factor AS product_factor,
                        CASE WHEN so.state = 'sale' THEN sol.product_uom_qty - sol.qty_delivered
                             ELSE sol.product_uom_qty END * lu.factor / pu.factor AS required,
-                       COALESCE(sol.display_type IS NULL AND pt.is_storable
+                       COALESCE(sol.display_type IS NULL AND pt.type = 'consu'
                                 AND (so.state IN ('draft', 'sent')
-                                     OR (so.state = 'sale' AND sol.qty_delivered < sol.product_uom_qty))
-                                AND %(not_kit)s, FALSE) AS eligible
+                                     OR (so.state = 'sale' AND sol.qty_delivered < sol.product_uom_qty)),
+                                FALSE) AS open,
+                       COALESCE(pt.is_storable, FALSE) AS is_storable
                   FROM sale_order_line sol
                   JOIN sale_order so ON so.id = sol.order_id
              LEFT JOIN product_product pp ON pp.id = sol.product_id
@@ -240,8 +321,19 @@ class SaleOrderLine(models.Model):
              LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
                  WHERE %(scope)s
             ),
+            part AS (%(parts)s),
+            line_part AS (
+                -- a storable product, or a kit with storable components, on an open line
+                SELECT l.*, p.part_id, p.per_unit, p.is_kit, pu.factor AS part_factor
+                  FROM line l
+                  JOIN part p ON p.product_id = l.product_id AND p.company_id = l.company_id
+                  JOIN product_product pp ON pp.id = p.part_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom pu ON pu.id = pt.uom_id
+                 WHERE l.open AND (p.is_kit OR l.is_storable)
+            ),
             product AS (
-                SELECT DISTINCT product_id FROM line WHERE eligible
+                SELECT DISTINCT part_id AS product_id FROM line_part
             ),
             wh_quant AS (
                 SELECT sq.product_id, loc.warehouse_id,
@@ -270,71 +362,108 @@ class SaleOrderLine(models.Model):
                    AND dl.usage = 'internal' AND dl.warehouse_id IS NOT NULL
                    AND (sl.usage != 'internal' OR sl.warehouse_id IS DISTINCT FROM dl.warehouse_id)
             ),
-            line_incoming AS (
-                SELECT l.id,
+            part_incoming AS (
+                SELECT lp.id, lp.part_id,
                        SUM(i.product_qty) FILTER (
-                           WHERE i.warehouse_id = l.warehouse_id AND i.date <= l.promised) AS wh_in,
+                           WHERE i.warehouse_id = lp.warehouse_id AND i.date <= lp.promised) AS wh_in,
                        SUM(i.product_qty) FILTER (
-                           WHERE i.into_company AND i.date <= l.promised) AS company_in,
-                       MIN(i.date) FILTER (WHERE i.warehouse_id = l.warehouse_id) AS next_date
-                  FROM line l
-                  JOIN incoming i ON i.product_id = l.product_id AND i.company_id = l.company_id
-                 WHERE l.eligible
-              GROUP BY l.id
+                           WHERE i.into_company AND i.date <= lp.promised) AS company_in,
+                       MIN(i.date) FILTER (WHERE i.warehouse_id = lp.warehouse_id) AS next_date
+                  FROM line_part lp
+                  JOIN incoming i ON i.product_id = lp.part_id AND i.company_id = lp.company_id
+              GROUP BY lp.id, lp.part_id
             ),
-            line_reserved AS (
-                SELECT m.sale_line_id AS id, SUM(m.quantity * mu.factor / l.product_factor) AS qty
+            part_reserved AS (
+                -- what the line's own moves hold (a kit's: its component moves)
+                SELECT lp.id, lp.part_id, SUM(m.quantity * mu.factor / lp.part_factor) AS qty
                   FROM stock_move m
-                  JOIN line l ON l.id = m.sale_line_id
+                  JOIN line_part lp ON lp.id = m.sale_line_id AND lp.part_id = m.product_id
                   JOIN uom_uom mu ON mu.id = m.product_uom
                   JOIN stock_location sl ON sl.id = m.location_id
-                 WHERE l.eligible AND l.state = 'sale' AND m.product_id = l.product_id
+                 WHERE lp.state = 'sale'
                    AND m.state NOT IN ('draft', 'done', 'cancel') AND sl.usage = 'internal'
-              GROUP BY m.sale_line_id
+              GROUP BY lp.id, lp.part_id
+            ),
+            part_figures AS (
+                -- per part, in units of the line's product
+                SELECT lp.id, lp.is_kit, lp.to_product, lp.promised, lp.required, pi.next_date,
+                       COALESCE(wq.on_hand, 0) / lp.per_unit AS on_hand,
+                       COALESCE(wq.reserved, 0) / lp.per_unit AS reserved,
+                       (COALESCE(wq.on_hand, 0) - COALESCE(wq.reserved, 0)) / lp.per_unit AS free,
+                       COALESCE(pi.wh_in, 0) / lp.per_unit AS wh_in,
+                       COALESCE(cq.on_hand, 0) / lp.per_unit AS company_on_hand,
+                       COALESCE(cq.reserved, 0) / lp.per_unit AS company_reserved,
+                       (COALESCE(cq.on_hand, 0) - COALESCE(cq.reserved, 0)) / lp.per_unit AS company_free,
+                       COALESCE(pi.company_in, 0) / lp.per_unit AS company_in,
+                       COALESCE(pr.qty, 0) / lp.per_unit AS line_reserved,
+                       (COALESCE(pr.qty, 0) + GREATEST(COALESCE(wq.on_hand, 0) - COALESCE(wq.reserved, 0), 0)
+                        + COALESCE(pi.wh_in, 0)) / lp.per_unit AS covered
+                  FROM line_part lp
+             LEFT JOIN wh_quant wq ON wq.product_id = lp.part_id AND wq.warehouse_id = lp.warehouse_id
+             LEFT JOIN company_quant cq ON cq.product_id = lp.part_id AND cq.company_id = lp.company_id
+             LEFT JOIN part_incoming pi ON pi.id = lp.id AND pi.part_id = lp.part_id
+             LEFT JOIN part_reserved pr ON pr.id = lp.id AND pr.part_id = lp.part_id
             ),
             figures AS (
-                SELECT l.id, l.eligible, l.to_product, l.promised, li.next_date,
-                       COALESCE(wq.on_hand, 0) AS on_hand, COALESCE(wq.reserved, 0) AS reserved,
-                       COALESCE(li.wh_in, 0) AS wh_in,
-                       COALESCE(cq.on_hand, 0) AS company_on_hand,
-                       COALESCE(cq.reserved, 0) AS company_reserved,
-                       COALESCE(li.company_in, 0) AS company_in,
-                       COALESCE(lr.qty, 0) AS line_reserved,
-                       GREATEST(l.required - COALESCE(lr.qty, 0)
-                                - GREATEST(COALESCE(wq.on_hand, 0) - COALESCE(wq.reserved, 0), 0)
-                                - COALESCE(li.wh_in, 0), 0) AS short
-                  FROM line l
-             LEFT JOIN wh_quant wq ON l.eligible AND wq.product_id = l.product_id
-                                  AND wq.warehouse_id = l.warehouse_id
-             LEFT JOIN company_quant cq ON l.eligible AND cq.product_id = l.product_id
-                                       AND cq.company_id = l.company_id
-             LEFT JOIN line_incoming li ON li.id = l.id
-             LEFT JOIN line_reserved lr ON lr.id = l.id
+                -- a product: its own figures; a kit: as many kits as its scarcest part
+                -- allows, whole kits (Odoo's rule), short by what its most short part misses
+                SELECT f.id, f.to_product, f.promised,
+                       %(kit_figures)s,
+                       CASE WHEN BOOL_OR(f.is_kit)
+                            THEN GREATEST(MAX(f.required) - FLOOR(MIN(f.covered) + 1e-9), 0)
+                            ELSE GREATEST(MAX(f.required - f.covered), 0)
+                       END AS short,
+                       -- a kit short of stock: when its last short part is expected (none
+                       -- when one of them is not expected at all)
+                       CASE WHEN BOOL_OR(f.is_kit) AND BOOL_OR(f.required > f.covered)
+                            THEN CASE WHEN BOOL_AND(f.next_date IS NOT NULL) FILTER (
+                                               WHERE f.required > f.covered)
+                                      THEN MAX(f.next_date) FILTER (WHERE f.required > f.covered) END
+                            ELSE MIN(f.next_date)
+                       END AS next_date
+                  FROM part_figures f
+              GROUP BY f.id, f.to_product, f.promised
             ),
             new AS (
                 SELECT f.id,
                        ROUND((f.on_hand / f.to_product)::numeric, %(p)s) AS on_hand,
                        ROUND((f.reserved / f.to_product)::numeric, %(p)s) AS reserved,
-                       ROUND(((f.on_hand - f.reserved) / f.to_product)::numeric, %(p)s) AS free,
+                       ROUND((f.free / f.to_product)::numeric, %(p)s) AS free,
                        ROUND((f.wh_in / f.to_product)::numeric, %(p)s) AS incoming,
                        ROUND((f.company_on_hand / f.to_product)::numeric, %(p)s) AS company_on_hand,
                        ROUND((f.company_reserved / f.to_product)::numeric, %(p)s) AS company_reserved,
-                       ROUND(((f.company_on_hand - f.company_reserved) / f.to_product)::numeric, %(p)s)
-                           AS company_free,
+                       ROUND((f.company_free / f.to_product)::numeric, %(p)s) AS company_free,
                        ROUND((f.company_in / f.to_product)::numeric, %(p)s) AS company_incoming,
                        ROUND((f.line_reserved / f.to_product)::numeric, %(p)s) AS line_reserved,
                        ROUND((f.short / f.to_product)::numeric, %(p)s) AS short,
                        f.next_date, f.promised
                   FROM figures f
-                 WHERE f.eligible
                  UNION ALL
-                SELECT f.id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL
-                  FROM figures f
-                 WHERE NOT f.eligible
+                SELECT l.id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL
+                  FROM line l
+                 WHERE NOT EXISTS (SELECT 1 FROM figures f WHERE f.id = l.id)
             )
             SELECT * FROM new
             """,
             scope=scope,
-            not_kit=not_kit,
+            parts=self._stock_alert_parts_sql(),
+            kit_figures=SQL(",\n").join(
+                SQL(
+                    "CASE WHEN BOOL_OR(f.is_kit) THEN FLOOR(MIN(f.%(name)s) + 1e-9) ELSE MIN(f.%(name)s) END"
+                    " AS %(name)s",
+                    name=SQL.identifier(name),
+                )
+                for name in (
+                    "on_hand",
+                    "reserved",
+                    "free",
+                    "wh_in",
+                    "company_on_hand",
+                    "company_reserved",
+                    "company_free",
+                    "company_in",
+                    "line_reserved",
+                )
+            ),
             p=precision,
         )

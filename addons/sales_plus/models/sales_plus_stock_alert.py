@@ -413,21 +413,14 @@ class SalesPlusStockAlert(models.Model):
         average daily deliveries over the company's demand period x lead time
         (the shortest vendor delay, else the company default) x the company
         factor. Suggested replenishment: up to the rule maximum, else the safety
-        stock plus the demand over the lead time."""
+        stock plus the demand over the lead time. Routed to the purchase
+        representative (with ``purchase``), else the product's responsible, else
+        the company's replenishment alert group, else its fallback user. Kits
+        (with ``mrp``) have no safety stock of their own."""
         precision = self.env["decimal.precision"].precision_get("Product Unit")
-        if "buyer_id" in self.env["res.partner"]._fields:
-            buyer = SQL(
-                """(SELECT rp.buyer_id FROM product_supplierinfo si
-                      JOIN res_partner rp ON rp.id = si.partner_id
-                     WHERE si.product_tmpl_id = pp.product_tmpl_id
-                       AND (si.company_id IS NULL OR si.company_id = c.company_id)
-                  ORDER BY si.sequence, si.min_qty, si.id LIMIT 1)"""
-            )
-        else:
-            buyer = SQL("NULL::int")
         return SQL(
             """
-            WITH rule AS (
+            WITH RECURSIVE rule AS (
                 SELECT op.product_id, op.warehouse_id,
                        SUM(op.product_min_qty) AS min_qty, SUM(op.product_max_qty) AS max_qty
                   FROM stock_warehouse_orderpoint op
@@ -465,6 +458,7 @@ class SalesPlusStockAlert(models.Model):
                   JOIN res_company rc ON rc.id = wh.company_id
                   JOIN product_product pp ON pp.id = c.product_id AND pp.active
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id AND pt.active AND pt.is_storable
+                 WHERE %(not_kit)s
             ),
             safety AS (
                 SELECT t.*, COALESCE(t.min_qty, t.per_day * t.lead_days * t.factor) AS safety_qty
@@ -520,15 +514,86 @@ class SalesPlusStockAlert(models.Model):
                    ROUND(c.forecast::numeric, %(p)s)::float AS forecast_qty,
                    ROUND(c.suggested::numeric, %(p)s)::float AS suggested_qty,
                    NULL::int AS salesperson_id, NULL::int AS team_id,
-                   ARRAY[%(buyer)s, c.responsible_id] AS responsible_ids
+                   ARRAY[%(buyer)s, c.responsible_id] || COALESCE(gu.user_ids, '{}'::int[])
+                       AS responsible_ids
               FROM (SELECT r.*, GREATEST(COALESCE(r.max_qty, r.safety_qty + r.per_day * r.lead_days),
                                          r.safety_qty) - r.forecast AS suggested
                       FROM result r) c
+         LEFT JOIN (%(group_users)s) gu ON gu.company_id = c.company_id
              WHERE c.forecast < c.safety_qty
             """,
             now=now,
             p=precision,
-            buyer=buyer,
+            buyer=self._stock_alert_buyer_sql(SQL("c.product_id"), SQL("c.company_id")),
+            not_kit=self._stock_alert_not_kit_sql(SQL("pp"), SQL("wh.company_id")),
+            group_users=self._stock_alert_group_users_sql(),
+        )
+
+    @api.model
+    def _stock_alert_not_kit_sql(self, product, company):
+        """``product`` (a ``product_product`` alias) is not a kit in ``company``:
+        with ``mrp``, it has no active phantom bill of materials there. A kit has
+        no stock of its own, so no safety stock: its components have theirs."""
+        if "mrp.bom" not in self.env:
+            return SQL("TRUE")
+        return SQL(
+            """NOT EXISTS (
+                SELECT 1 FROM mrp_bom bom
+                 WHERE bom.type = 'phantom' AND bom.active
+                   AND (bom.company_id IS NULL OR bom.company_id = %(company)s)
+                   AND (bom.product_id = %(product)s.id
+                        OR (bom.product_id IS NULL
+                            AND bom.product_tmpl_id = %(product)s.product_tmpl_id)))""",
+            product=product,
+            company=company,
+        )
+
+    @api.model
+    def _stock_alert_buyer_sql(self, product, company):
+        """The purchase representative of ``product`` in ``company`` (SQL
+        expressions): the buyer of its main vendor, the first vendor line of the
+        product or its template valid in the company, in the order of
+        ``product.supplierinfo``. NULL without the ``purchase`` module, which
+        sales_plus does not depend on (it adds the vendor's buyer)."""
+        if "buyer_id" not in self.env["res.partner"]._fields:
+            return SQL("NULL::int")
+        return SQL(
+            """(SELECT rp.buyer_id
+                  FROM product_supplierinfo si
+                  JOIN product_product spp ON spp.id = %(product)s
+                  JOIN res_partner rp ON rp.id = si.partner_id
+                 WHERE si.product_tmpl_id = spp.product_tmpl_id
+                   AND (si.product_id IS NULL OR si.product_id = spp.id)
+                   AND (si.company_id IS NULL OR si.company_id = %(company)s)
+              ORDER BY si.sequence, si.min_qty DESC, si.price, si.id
+                 LIMIT 1)""",
+            product=product,
+            company=company,
+        )
+
+    @api.model
+    def _stock_alert_group_users_sql(self):
+        """(company_id, user_ids): the active internal users of each company's
+        replenishment alert group, directly or through a group implying it, who
+        may work in that company, by id."""
+        return SQL(
+            """
+            WITH RECURSIVE grp(company_id, gid) AS (
+                SELECT rc.id, rc.sales_plus_stock_alert_group_id
+                  FROM res_company rc
+                 WHERE rc.sales_plus_stock_alert_group_id IS NOT NULL
+                 UNION
+                SELECT grp.company_id, rel.gid
+                  FROM grp
+                  JOIN res_groups_implied_rel rel ON rel.hid = grp.gid
+            )
+            SELECT grp.company_id, ARRAY_AGG(DISTINCT u.id ORDER BY u.id) AS user_ids
+              FROM grp
+              JOIN res_groups_users_rel gu ON gu.gid = grp.gid
+              JOIN res_users u ON u.id = gu.uid AND u.active AND NOT u.share
+              JOIN res_company_users_rel cu ON cu.user_id = u.id AND cu.cid = grp.company_id
+          GROUP BY grp.company_id
+            """
         )
 
     @api.model
@@ -633,7 +698,8 @@ class SalesPlusStockAlert(models.Model):
                     summaries=[alert._stock_alert_summary() for alert in with_user],
                 )
             )
-        # late shipments are the warehouse's to act on; keep the salesperson informed
+        # late shipments are the warehouse's to act on: keep the salesperson informed;
+        # a safety stock alert routed to the replenishment group: its other members follow
         subtype_ids = self.env["mail.message.subtype"]._default_subtypes(self._name)[0]
         self.env.execute_query(
             SQL(
@@ -646,7 +712,14 @@ class SalesPlusStockAlert(models.Model):
                              UNION
                             SELECT a.id, a.salesperson_id FROM sales_plus_stock_alert a
                              WHERE a.id = ANY(%(ids)s) AND a.alert_type = 'late_shipment'
-                               AND a.salesperson_id IS NOT NULL) f
+                               AND a.salesperson_id IS NOT NULL
+                             UNION
+                            SELECT a.id, member.uid
+                              FROM sales_plus_stock_alert a
+                              JOIN (%(group_users)s) gu ON gu.company_id = a.company_id
+                                                      AND a.user_id = ANY(gu.user_ids)
+                             CROSS JOIN unnest(gu.user_ids) AS member(uid)
+                             WHERE a.id = ANY(%(ids)s) AND a.alert_type = 'safety_stock') f
                       JOIN res_users u ON u.id = f.user_id
                 ON CONFLICT DO NOTHING
                  RETURNING id
@@ -658,6 +731,7 @@ class SalesPlusStockAlert(models.Model):
                 model=self._name,
                 ids=self.ids,
                 subtypes=subtype_ids,
+                group_users=self._stock_alert_group_users_sql(),
             )
         )
         for user, alerts in with_user.grouped("user_id").items():

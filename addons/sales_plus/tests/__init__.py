@@ -4,6 +4,7 @@ from . import test_l10n_ui
 from . import test_ui
 from . import test_stock_alert
 from . import test_stock_alert_ui
+from . import test_stock_alert_mrp
 from . import test_rfm
 from . import test_price_approval
 from . import test_cockpit

@@ -390,6 +390,75 @@ class TestStockAlert(SalesPlusCommon):
         self.Alert._stock_alert_scan()
         self.assertEqual(alert.state, "resolved")
 
+    def test_safety_stock_replenishment_group(self):
+        """Neither a buyer nor a responsible: the first active internal user of
+        the company's replenishment group (directly or through a group implying
+        it) gets the activity, the other members of the company follow."""
+        company_b = self.env["res.company"].create({"name": "Alert Replenishment Company B"})
+        group = self.env["res.groups"].create({"name": "Alert Replenishment"})
+
+        def member(login, **values):
+            return new_test_user(
+                self.env, login=login, groups="base.group_user,stock.group_stock_user", **values
+            )
+
+        archived = member("sales_plus_alert_repl_archived")
+        first = member("sales_plus_alert_repl_first")
+        second = member("sales_plus_alert_repl_second")
+        other_company = member(
+            "sales_plus_alert_repl_b", company_id=company_b.id, company_ids=[Command.set(company_b.ids)]
+        )
+        implied = member("sales_plus_alert_repl_implied")
+        outsider = member("sales_plus_alert_repl_outsider")
+        group.user_ids = archived | first | second | other_company
+        self.env["res.groups"].create(
+            {
+                "name": "Alert Replenishment Lead",
+                "implied_ids": [Command.link(group.id)],
+                "user_ids": [Command.link(implied.id)],
+            }
+        )
+        archived.action_archive()
+        self.company.sales_plus_stock_alert_group_id = group
+        self.env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": self.widget.id,
+                "warehouse_id": self.warehouse.id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "product_min_qty": 25,
+                "product_max_qty": 40,
+                "trigger": "manual",
+            }
+        )
+        self.Alert._stock_alert_scan()
+        alert = self._alerts(product_id=self.widget.id, alert_type="safety_stock")
+        self.assertEqual(alert.user_id, first)
+        self.assertEqual(alert.activity_ids.user_id, first)
+        followers = alert.message_partner_ids
+        self.assertEqual(
+            followers & (first | second | implied).partner_id, (first | second | implied).partner_id
+        )
+        self.assertFalse(followers & (archived | other_company | outsider).partner_id)
+        # the product's responsible comes before the group
+        self.gadget.with_company(self.company).responsible_id = outsider
+        self.env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": self.gadget.id,
+                "warehouse_id": self.warehouse.id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "product_min_qty": 5,
+                "product_max_qty": 5,
+                "trigger": "manual",
+            }
+        )
+        self.Alert._stock_alert_scan()
+        gadget_alert = self._alerts(product_id=self.gadget.id, alert_type="safety_stock")
+        self.assertEqual(gadget_alert.user_id, outsider)
+        self.assertFalse(gadget_alert.message_partner_ids & (first | second).partner_id)
+        # the setting is on the Sales Plus settings page
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.sales_plus_stock_alert_group_id, group)
+
     def test_expiring_quotation(self):
         order = self._order([(self.widget, 2)], validity_date=(NOW + timedelta(days=2)).date())
         short = self._order([(self.widget, 50)], validity_date=(NOW + timedelta(days=2)).date())
