@@ -509,57 +509,88 @@ class SalesPlusRfmGrade(models.Model):
     def _rfm_scored_sql(self, scores, single, config):
         """The ``scored`` CTE: ``base`` plus r/f/m scores and the ABC class.
 
-        One pass of window functions over ``base`` (no self-join, so that the
-        planner's row estimates stay those of ``base``); the customers without
-        an order in the window (``frequency = 0``) form their own partition and
-        are not scored.
+        The customers without an order in the window (``frequency = 0``) are
+        not scored. Quintiles: NTILE(5) over the scored customers, equal values
+        getting the same (highest) score of their tie. They are read off the
+        sorted values of each dimension (an ordered aggregate of one column,
+        not a window sort of whole rows): a value reaches score k + 1 when it
+        reaches the value at the first position of tile k + 1. The ABC Pareto
+        is the statement's one window sort over whole rows.
         """
         method, bounds = scores
         a_pct, b_pct = config.abc_a_percent, config.abc_b_percent
+        ctes, joins, source = [], [], SQL("base")
         if method == "ntile":
-            # quintiles; equal values get the same (highest) score of their tie:
-            # the NTILE(5) of the last row of the tie, whose position is the
-            # count of the rows up to its last peer (one sort per dimension)
-            tiles = SQL(
-                """
-                COUNT(*) OVER (PARTITION BY frequency > 0 ORDER BY recency DESC) AS r_tile,
-                COUNT(*) OVER (PARTITION BY frequency > 0 ORDER BY frequency) AS f_tile,
-                COUNT(*) OVER (PARTITION BY frequency > 0 ORDER BY monetary) AS m_tile,
-                COUNT(*) OVER (PARTITION BY frequency > 0) AS counted
-                """
+            ctes.append(
+                SQL(
+                    """
+                    stats AS (
+                        SELECT COUNT(*)::integer AS counted,
+                               array_agg(recency ORDER BY recency DESC) AS recencies,
+                               array_agg(frequency ORDER BY frequency) AS frequencies,
+                               array_agg(monetary ORDER BY monetary) AS amounts
+                          FROM base WHERE frequency > 0
+                    ),
+                    cuts AS MATERIALIZED (
+                        -- one row: the four boundaries of each dimension (NULL when
+                        -- there are fewer rows than tiles), never the whole arrays
+                        SELECT recencies[p[1]] AS r1, recencies[p[2]] AS r2,
+                               recencies[p[3]] AS r3, recencies[p[4]] AS r4,
+                               frequencies[p[1]] AS f1, frequencies[p[2]] AS f2,
+                               frequencies[p[3]] AS f3, frequencies[p[4]] AS f4,
+                               amounts[p[1]] AS m1, amounts[p[2]] AS m2,
+                               amounts[p[3]] AS m3, amounts[p[4]] AS m4
+                          FROM (SELECT stats.*, %s AS p FROM stats) s
+                    )
+                    """,
+                    self._rfm_tile_starts_sql(SQL.identifier("stats", "counted")),
+                )
             )
-            scores_sql = SQL(
-                "%s AS r_s, %s AS f_s, %s AS m_s",
-                self._rfm_quintile_sql("r_tile"),
-                self._rfm_quintile_sql("f_tile"),
-                self._rfm_quintile_sql("m_tile"),
+            joins.append(SQL("CROSS JOIN cuts c"))
+
+            def score(column, prefix, descending):
+                # recency sorts descending (fewer days, better score)
+                operator = SQL("<=") if descending else SQL(">=")
+                return SQL(
+                    "1 + %s",
+                    SQL(" + ").join(
+                        SQL(
+                            "COALESCE(b.%s %s c.%s, FALSE)::integer",
+                            SQL.identifier(column),
+                            operator,
+                            SQL.identifier(f"{prefix}{k}"),
+                        )
+                        for k in range(1, 5)
+                    ),
+                )
+
+            r_sql, f_sql, m_sql = (
+                score("recency", "r", True),
+                score("frequency", "f", False),
+                score("monetary", "m", False),
             )
         else:
 
             def score(column, values, descending):
-                comparison = SQL("%s < x" if descending else "%s >= x", SQL.identifier(column))
+                comparison = SQL("b.%s < x" if descending else "b.%s >= x", SQL.identifier(column))
                 return SQL(
                     "1 + (SELECT COUNT(*) FROM unnest(%s::numeric[]) x WHERE %s)",
                     values,
                     comparison,
                 )
 
-            # recency: fewer days, better score
-            tiles = SQL(
-                "%s AS r_tile, %s AS f_tile, %s AS m_tile",
+            r_sql, f_sql, m_sql = (
                 score("recency", bounds["recency"], True),
                 score("frequency", bounds["frequency"], False),
                 score("monetary", bounds["monetary"], False),
             )
-            scores_sql = SQL("r_tile AS r_s, f_tile AS f_s, m_tile AS m_s")
         if single:
             abc_bounds = (bounds or {}).get("abc") or [None, None]
-            cumulative = SQL("NULL::numeric AS before, NULL::numeric AS total")
             abc_sql = SQL(
                 """
-                CASE WHEN monetary <= 0 THEN 'c'
-                     WHEN monetary >= %(a)s THEN 'a'
-                     WHEN monetary >= %(b)s THEN 'b'
+                CASE WHEN b.monetary <= 0 THEN 'c'
+                     WHEN b.monetary >= %(a)s THEN 'a'
+                     WHEN b.monetary >= %(b)s THEN 'b'
                      ELSE 'c' END
                 """,
                 a=abc_bounds[0],
@@ -569,21 +600,23 @@ class SalesPlusRfmGrade(models.Model):
             # Pareto: a customer is A while the revenue ranked above it is below
             # the A share of the company's positive revenue, then B, then C
             # (the revenue ranked above: all of it but this customer and those
-            # ranked below, in the ascending order the M score sorts by)
-            cumulative = SQL(
+            # ranked below, in ascending order of amount, ties by partner)
+            source = SQL(
                 """
-                SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0)
-                  - SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0
-                                                     ORDER BY monetary, partner_id DESC
-                                                     ROWS UNBOUNDED PRECEDING) AS before,
-                SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0) AS total
+                (SELECT base.*,
+                        SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0)
+                          - SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0
+                                                             ORDER BY monetary, partner_id DESC
+                                                             ROWS UNBOUNDED PRECEDING) AS before,
+                        SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0) AS total
+                   FROM base)
                 """
             )
             abc_sql = SQL(
                 """
-                CASE WHEN total <= 0 OR monetary <= 0 THEN 'c'
-                     WHEN 100 * before < %(a)s * total THEN 'a'
-                     WHEN 100 * before < %(ab)s * total THEN 'b'
+                CASE WHEN b.total <= 0 OR b.monetary <= 0 THEN 'c'
+                     WHEN 100 * b.before < %(a)s * b.total THEN 'a'
+                     WHEN 100 * b.before < %(ab)s * b.total THEN 'b'
                      ELSE 'c' END
                 """,
                 a=a_pct,
@@ -591,36 +624,33 @@ class SalesPlusRfmGrade(models.Model):
             )
         return SQL(
             """
-            SELECT partner_id, user_id, team_id, last_order_date, recency, frequency, monetary,
-                   median_gap_days,
-                   CASE WHEN frequency > 0 THEN r_s ELSE 0 END AS r_score,
-                   CASE WHEN frequency > 0 THEN f_s ELSE 0 END AS f_score,
-                   CASE WHEN frequency > 0 THEN m_s ELSE 0 END AS m_score,
-                   CASE WHEN frequency > 0 THEN %(abc)s END AS abc_class
-              FROM (
-                  SELECT t.*, %(scores)s
-                    FROM (SELECT b.*, %(tiles)s, %(cumulative)s FROM base b) t
-              ) s
+            %(ctes)s
+            SELECT b.partner_id, b.user_id, b.team_id, b.last_order_date, b.recency, b.frequency,
+                   b.monetary, b.median_gap_days,
+                   CASE WHEN b.frequency > 0 THEN %(r)s ELSE 0 END AS r_score,
+                   CASE WHEN b.frequency > 0 THEN %(f)s ELSE 0 END AS f_score,
+                   CASE WHEN b.frequency > 0 THEN %(m)s ELSE 0 END AS m_score,
+                   CASE WHEN b.frequency > 0 THEN %(abc)s END AS abc_class
+              FROM %(source)s b %(joins)s
             """,
+            source=source,
+            ctes=SQL("WITH %s", SQL(", ").join(ctes)) if ctes else SQL(""),
+            r=r_sql,
+            f=f_sql,
+            m=m_sql,
             abc=abc_sql,
-            scores=scores_sql,
-            tiles=tiles,
-            cumulative=cumulative,
+            joins=SQL(" ").join(joins),
         )
 
     @api.model
-    def _rfm_quintile_sql(self, position):
-        """NTILE(5) of the row at ``position`` (1-based) among ``counted`` rows:
-        the first ``counted % 5`` tiles hold one row more than the others."""
+    def _rfm_tile_starts_sql(self, counted):
+        """The first positions (1-based) of tiles 2 to 5 of NTILE(5) over
+        ``counted`` rows, as an integer array: the first ``counted % 5`` tiles
+        hold one row more than the others. A position past ``counted`` means
+        that tile is empty."""
         return SQL(
-            """
-            CASE WHEN %(pos)s <= (counted %% 5) * (counted / 5 + 1)
-                 THEN (%(pos)s - 1) / (counted / 5 + 1) + 1
-                 ELSE counted %% 5 + (%(pos)s - 1 - (counted %% 5) * (counted / 5 + 1))
-                                     / NULLIF(counted / 5, 0) + 1
-            END
-            """,
-            pos=SQL.identifier(position),
+            "ARRAY(SELECT k * (%(n)s / 5) + LEAST(k, %(n)s %% 5) + 1 FROM generate_series(1, 4) k)",
+            n=counted,
         )
 
     def _rfm_bounds_sql(self, scores, single):

@@ -200,18 +200,32 @@ class TestRfmGrading(RfmCommon):
         self.assertFalse(best.with_company(self.env.ref("base.main_company")).rfm_segment_id)
 
     def test_quintile_formula_is_ntile(self):
-        """The score of a row from its position and the row count is NTILE(5)."""
+        """A value's score read off the tile starts is the NTILE(5) of the last
+        row of its tie, for any row count and with ties."""
         for count in range(1, 24):
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT bool_and(tile = %s) FROM (
-                        SELECT g AS position, %s::bigint AS counted, NTILE(5) OVER (ORDER BY g) AS tile
-                          FROM generate_series(1, %s) g) x
+                    WITH v AS (
+                        -- values with ties: g / 3 repeats each value three times
+                        SELECT g / 3 AS value FROM generate_series(1, %(n)s) g
+                    ),
+                    expected AS (
+                        SELECT value, MAX(tile) AS tile
+                          FROM (SELECT value, NTILE(5) OVER (ORDER BY value) AS tile FROM v) t
+                         GROUP BY value
+                    ),
+                    sorted AS (
+                        SELECT array_agg(value ORDER BY value) AS vals, COUNT(*)::integer AS counted FROM v
+                    ),
+                    starts AS (SELECT vals, %(starts)s AS p FROM sorted)
+                    SELECT bool_and(
+                               e.tile = 1 + (SELECT COUNT(*) FROM generate_series(1, 4) k
+                                              WHERE e.value >= s.vals[s.p[k]]))
+                      FROM expected e CROSS JOIN starts s
                     """,
-                    self.Grade._rfm_quintile_sql("position"),
-                    count,
-                    count,
+                    n=count,
+                    starts=self.Grade._rfm_tile_starts_sql(SQL.identifier("sorted", "counted")),
                 )
             )
             self.assertTrue(self.env.cr.fetchone()[0], f"{count} rows")
