@@ -17,7 +17,6 @@ Sizes can be reduced for a quick run: BENCH_CUSTOMERS, BENCH_ORDERS, BENCH_LINES
 """
 
 import os
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -25,31 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_data import BenchDatabase, create_salespeople, generate_sales
+from bench_data import BenchDatabase, count_queries, create_salespeople, generate_sales, say, timed
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", 100_000))
 ORDERS = int(os.environ.get("BENCH_ORDERS", 250_000))
 LINES = int(os.environ.get("BENCH_LINES", 1_000_000))
 SALESPEOPLE = 20
-
-
-def say(text):
-    print(text, flush=True)
-
-
-def timed(function, repeat=1):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
-def count_queries(env, function):
-    before = env.cr.sql_log_count
-    result = function()
-    return env.cr.sql_log_count - before, result
 
 
 def generate_invoices_and_payments(env, company, invoiced_share=0.8, paid_share=0.7):

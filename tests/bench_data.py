@@ -12,6 +12,7 @@ Reusable by every benchmark::
 
 import contextlib
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -21,6 +22,28 @@ ADDONS_PATH = os.environ.get("ADDONS_PATH", "")
 PGHOST = os.environ.get("PGHOST", "127.0.0.1")
 PGPORT = os.environ.get("PGPORT", "5432")
 PGUSER = os.environ.get("PGUSER", "")
+
+
+def say(text):
+    """Print a benchmark line at once (the runs are long)."""
+    print(text, flush=True)
+
+
+def timed(function, repeat=1):
+    """(median seconds, last result) of ``function()``."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def count_queries(env, function):
+    """(queries run, result) of ``function()`` on ``env``'s cursor."""
+    before = env.cr.sql_log_count
+    result = function()
+    return env.cr.sql_log_count - before, result
 
 
 class BenchDatabase:

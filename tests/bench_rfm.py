@@ -23,14 +23,13 @@ which then skips the data generation and starts again from no grades.
 
 import os
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_data import BenchDatabase, create_salespeople, generate_sales
+from bench_data import BenchDatabase, count_queries, create_salespeople, generate_sales, say, timed
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", 100_000))
 ORDERS = int(os.environ.get("BENCH_ORDERS", 250_000))
@@ -41,20 +40,6 @@ SAMPLE = 1_000
 
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def say(text):
-    print(text, flush=True)
-
-
-def timed(function, repeat=1):
-    """(median seconds, last result) of ``function()``."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def floor_query(env, company, window_only=False):
@@ -130,12 +115,6 @@ def naive_regrade(env, company, partners):
         r, f, m = ranked[partner.id]
         grade.write({"frequency": frequency, "monetary": monetary, "r_score": r, "f_score": f, "m_score": m})
     env.flush_all()
-
-
-def count_queries(env, function):
-    before = env.cr.sql_log_count
-    result = function()
-    return env.cr.sql_log_count - before, result
 
 
 def main():
