@@ -796,17 +796,8 @@ class SalesPlusCockpit(models.AbstractModel):
     def _trend(self, filters, periods, orders, invoices, collected):
         """Figures per day (periods up to two months) or per month, the current
         period next to the same period last year, aligned by position."""
-        start, end = periods[CURRENT]
-        unit = self._slot_unit(periods)
-        if unit == "day":
-            slots = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-            labels = [d.strftime("%m-%d") for d in slots]
-        else:
-            months = (end.year - start.year) * 12 + end.month - start.month + 1
-            labels = []
-            for n in range(months):
-                year, month = divmod(start.month - 1 + n, 12)
-                labels.append(f"{start.year + year}-{month + 1:02d}")
+        label = "%m-%d" if self._slot_unit(periods) == "day" else "%Y-%m"
+        labels = [day.strftime(label) for day in self._slot_starts(periods, *periods[CURRENT])]
         result = []
         for index, label in enumerate(labels):
             entry = {"label": label}

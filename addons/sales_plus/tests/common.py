@@ -36,3 +36,49 @@ class SalesPlusCommon(SaleCommon):
             login="sales_plus_system_admin",
             groups="base.group_user,base.group_system,sales_plus.group_sales_plus_admin",
         )
+
+
+class SalesPlusStockAlertCommon(SalesPlusCommon):
+    """Helpers of the stock alert tests; the class sets ``cls.warehouse`` (the
+    default warehouse of the helpers) and ``cls.Alert``."""
+
+    @classmethod
+    def _set_stock(cls, product, warehouse, qty):
+        cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, qty)
+
+    def _incoming(self, product, qty, date, warehouse=None):
+        """A receipt of ``qty`` expected in ``warehouse`` at ``date``."""
+        warehouse = warehouse or self.warehouse
+        move = self.env["stock.move"].create(
+            {
+                "product_id": product.id,
+                "product_uom_qty": qty,
+                "product_uom": product.uom_id.id,
+                "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": warehouse.lot_stock_id.id,
+                "date": date,
+            }
+        )
+        move._action_confirm()
+        move.date = date
+        return move
+
+    def _orderpoints(self, products, min_qty, max_qty, warehouse=None):
+        """A manual reordering rule of each of ``products``."""
+        warehouse = warehouse or self.warehouse
+        return self.env["stock.warehouse.orderpoint"].create(
+            [
+                {
+                    "product_id": product.id,
+                    "warehouse_id": warehouse.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "product_min_qty": min_qty,
+                    "product_max_qty": max_qty,
+                    "trigger": "manual",
+                }
+                for product in products
+            ]
+        )
+
+    def _alerts(self, **domain):
+        return self.Alert.search([(key, "=", value) for key, value in domain.items()])

@@ -8,14 +8,14 @@ from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import SalesPlusCommon
+from .common import SalesPlusStockAlertCommon
 
 NOW = datetime(2026, 3, 10, 9, 0, 0)
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
-class TestStockAlert(SalesPlusCommon):
+class TestStockAlert(SalesPlusStockAlertCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -64,26 +64,6 @@ class TestStockAlert(SalesPlusCommon):
     # helpers
     # ------------------------------------------------------------
 
-    @classmethod
-    def _set_stock(cls, product, warehouse, qty):
-        cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, qty)
-
-    def _incoming(self, product, qty, date, warehouse=None):
-        warehouse = warehouse or self.warehouse
-        move = self.env["stock.move"].create(
-            {
-                "product_id": product.id,
-                "product_uom_qty": qty,
-                "product_uom": product.uom_id.id,
-                "location_id": self.env.ref("stock.stock_location_suppliers").id,
-                "location_dest_id": warehouse.lot_stock_id.id,
-                "date": date,
-            }
-        )
-        move._action_confirm()
-        move.date = date
-        return move
-
     def _order(self, lines, warehouse=None, user=None, **values):
         return self.env["sale.order"].create(
             {
@@ -99,9 +79,6 @@ class TestStockAlert(SalesPlusCommon):
                 **values,
             }
         )
-
-    def _alerts(self, **domain):
-        return self.Alert.search([(key, "=", value) for key, value in domain.items()])
 
     def _deliver(self, picking, qty):
         picking.move_ids.quantity = qty
@@ -343,16 +320,7 @@ class TestStockAlert(SalesPlusCommon):
     # ------------------------------------------------------------
 
     def test_safety_stock_from_reordering_rule(self):
-        self.env["stock.warehouse.orderpoint"].create(
-            {
-                "product_id": self.widget.id,
-                "warehouse_id": self.warehouse.id,
-                "location_id": self.warehouse.lot_stock_id.id,
-                "product_min_qty": 25,
-                "product_max_qty": 40,
-                "trigger": "manual",
-            }
-        )
+        self._orderpoints(self.widget, 25, 40)
         self.Alert._stock_alert_scan()
         alert = self._alerts(product_id=self.widget.id, alert_type="safety_stock")
         self.assertEqual(alert.safety_qty, 25)
@@ -420,16 +388,7 @@ class TestStockAlert(SalesPlusCommon):
         )
         archived.action_archive()
         self.company.sales_plus_stock_alert_group_id = group
-        self.env["stock.warehouse.orderpoint"].create(
-            {
-                "product_id": self.widget.id,
-                "warehouse_id": self.warehouse.id,
-                "location_id": self.warehouse.lot_stock_id.id,
-                "product_min_qty": 25,
-                "product_max_qty": 40,
-                "trigger": "manual",
-            }
-        )
+        self._orderpoints(self.widget, 25, 40)
         self.Alert._stock_alert_scan()
         alert = self._alerts(product_id=self.widget.id, alert_type="safety_stock")
         self.assertEqual(alert.user_id, first)
@@ -441,16 +400,7 @@ class TestStockAlert(SalesPlusCommon):
         self.assertFalse(followers & (archived | other_company | outsider).partner_id)
         # the product's responsible comes before the group
         self.gadget.with_company(self.company).responsible_id = outsider
-        self.env["stock.warehouse.orderpoint"].create(
-            {
-                "product_id": self.gadget.id,
-                "warehouse_id": self.warehouse.id,
-                "location_id": self.warehouse.lot_stock_id.id,
-                "product_min_qty": 5,
-                "product_max_qty": 5,
-                "trigger": "manual",
-            }
-        )
+        self._orderpoints(self.gadget, 5, 5)
         self.Alert._stock_alert_scan()
         gadget_alert = self._alerts(product_id=self.gadget.id, alert_type="safety_stock")
         self.assertEqual(gadget_alert.user_id, outsider)
@@ -595,7 +545,7 @@ class TestStockAlert(SalesPlusCommon):
 
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
-class TestStockAlertScanQueries(SalesPlusCommon):
+class TestStockAlertScanQueries(SalesPlusStockAlertCommon):
     """The full scan takes as many queries for a few alerts as for three times
     more, whether it creates them or updates and resolves them (alerts of every
     type, each with its activity, followers and chatter)."""
@@ -615,7 +565,7 @@ class TestStockAlertScanQueries(SalesPlusCommon):
         cls.stocked = cls.env["product.product"].create(
             {"name": "Alert Query Stocked", "type": "consu", "is_storable": True}
         )
-        cls.env["stock.quant"]._update_available_quantity(cls.stocked, cls.warehouse.lot_stock_id, 1000)
+        cls._set_stock(cls.stocked, cls.warehouse, 1000)
         cls.Alert = cls.env["sales_plus.stock.alert"]
 
     def _order(self, product, **values):
@@ -637,19 +587,7 @@ class TestStockAlertScanQueries(SalesPlusCommon):
         products = self.env["product.product"].create(
             [{"name": f"Alert Query {i}", "type": "consu", "is_storable": True} for i in range(size)]
         )
-        self.env["stock.warehouse.orderpoint"].create(
-            [
-                {
-                    "product_id": product.id,
-                    "warehouse_id": self.warehouse.id,
-                    "location_id": self.warehouse.lot_stock_id.id,
-                    "product_min_qty": 5,
-                    "product_max_qty": 10,
-                    "trigger": "manual",
-                }
-                for product in products
-            ]
-        )
+        self._orderpoints(products, 5, 10)
         for product in products:
             self._order(product, commitment_date=NOW + timedelta(days=1)).action_confirm()
             self._order(product, state="sale")

@@ -14,14 +14,14 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import SalesPlusCommon
+from .common import SalesPlusStockAlertCommon
 
 NOW = datetime(2026, 3, 10, 9, 0, 0)
 
 
 @tagged("-standard", "post_install", "-at_install", "sales_plus_extra")
 @freeze_time(NOW)
-class TestStockAlertWithMrpPurchase(SalesPlusCommon):
+class TestStockAlertWithMrpPurchase(SalesPlusStockAlertCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -54,9 +54,9 @@ class TestStockAlertWithMrpPurchase(SalesPlusCommon):
             {"name": "Alert Kit Customer", "user_id": cls.salesperson.id}
         )
         cls.Alert = cls.env["sales_plus.stock.alert"]
-        cls._set_stock(cls.part_a, 10)  # 5 kits
-        cls._set_stock(cls.part_b, 3)  # 3 kits
-        cls._set_stock(cls.part_d, 60)  # 10 bundles
+        cls._set_stock(cls.part_a, cls.warehouse, 10)  # 5 kits
+        cls._set_stock(cls.part_b, cls.warehouse, 3)  # 3 kits
+        cls._set_stock(cls.part_d, cls.warehouse, 60)  # 10 bundles
 
     @classmethod
     def _kit_bom(cls, product, components):
@@ -78,25 +78,6 @@ class TestStockAlertWithMrpPurchase(SalesPlusCommon):
             }
         )
 
-    @classmethod
-    def _set_stock(cls, product, qty):
-        cls.env["stock.quant"]._update_available_quantity(product, cls.warehouse.lot_stock_id, qty)
-
-    def _incoming(self, product, qty, date):
-        move = self.env["stock.move"].create(
-            {
-                "product_id": product.id,
-                "product_uom_qty": qty,
-                "product_uom": product.uom_id.id,
-                "location_id": self.env.ref("stock.stock_location_suppliers").id,
-                "location_dest_id": self.warehouse.lot_stock_id.id,
-                "date": date,
-            }
-        )
-        move._action_confirm()
-        move.date = date
-        return move
-
     def _order(self, product, qty, order_values=None, **line_values):
         return self.env["sale.order"].create(
             {
@@ -109,9 +90,6 @@ class TestStockAlertWithMrpPurchase(SalesPlusCommon):
                 ],
             }
         )
-
-    def _alerts(self, **domain):
-        return self.Alert.search([(key, "=", value) for key, value in domain.items()])
 
     # ------------------------------------------------------------
     # kits
@@ -127,8 +105,8 @@ class TestStockAlertWithMrpPurchase(SalesPlusCommon):
         self.assertTrue(line.stock_alert_shortage)
         self.assertTrue(line.order_id.stock_alert_at_risk)
         # whole kits only, as Odoo counts them: 7 A = 3 kits
-        self._set_stock(self.part_b, 10)
-        self._set_stock(self.part_a, -3)
+        self._set_stock(self.part_b, self.warehouse, 10)
+        self._set_stock(self.part_a, self.warehouse, -3)
         line._stock_alert_refresh()
         self.assertEqual(line.stock_alert_on_hand_qty, 3)
         self.assertEqual(line.stock_alert_shortage_qty, 1)
@@ -151,7 +129,7 @@ class TestStockAlertWithMrpPurchase(SalesPlusCommon):
         bundle_line = self._order(self.bundle, 2).order_line
         self.assertEqual(bundle_line.stock_alert_on_hand_qty, 3)
         self.assertEqual(bundle_line.stock_alert_shortage_qty, 0)
-        self._set_stock(self.part_d, -57)  # 3 D left: no whole bundle
+        self._set_stock(self.part_d, self.warehouse, -57)  # 3 D left: no whole bundle
         bundle_line._stock_alert_refresh()
         self.assertEqual(bundle_line.stock_alert_on_hand_qty, 0)
         self.assertEqual(bundle_line.stock_alert_shortage_qty, 2)
@@ -171,7 +149,7 @@ class TestStockAlertWithMrpPurchase(SalesPlusCommon):
         self.assertEqual(alert.severity, "medium")
         self.assertEqual(alert.user_id, self.salesperson)
         # B arrives: the kit is no longer short, the alert resolves itself
-        self._set_stock(self.part_b, 1)
+        self._set_stock(self.part_b, self.warehouse, 1)
         self.Alert._stock_alert_scan()
         self.assertEqual(line.stock_alert_shortage_qty, 0)
         self.assertEqual(alert.state, "resolved")
@@ -188,7 +166,7 @@ class TestStockAlertWithMrpPurchase(SalesPlusCommon):
             }
         )
         former = self.env["product.product"].create({"name": "Alert Former Part", "is_storable": True})
-        self._set_stock(former, 30)
+        self._set_stock(former, self.warehouse, 30)
         move = self.env["stock.move"].create(
             {
                 "product_id": former.id,
@@ -239,18 +217,9 @@ class TestStockAlertWithMrpPurchase(SalesPlusCommon):
         Info.create(
             {"partner_id": no_buyer.id, "product_tmpl_id": self.part_b.product_tmpl_id.id, "sequence": 10}
         )
-        for product in (self.part_a, self.part_b, self.part_d):
-            product.with_company(self.company).responsible_id = responsible
-            self.env["stock.warehouse.orderpoint"].create(
-                {
-                    "product_id": product.id,
-                    "warehouse_id": self.warehouse.id,
-                    "location_id": self.warehouse.lot_stock_id.id,
-                    "product_min_qty": 100,
-                    "product_max_qty": 100,
-                    "trigger": "manual",
-                }
-            )
+        parts = self.part_a | self.part_b | self.part_d
+        parts.with_company(self.company).responsible_id = responsible
+        self._orderpoints(parts, 100, 100)
         self.Alert._stock_alert_scan()
         # the main vendor's buyer first, before the product's responsible
         alert_a = self._alerts(product_id=self.part_a.id, alert_type="safety_stock")
