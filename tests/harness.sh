@@ -203,6 +203,15 @@ drop_databases() {
     for db in "${DATABASES[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done
 }
 
+# One Odoo run that stops after init, its log in $LOG_DIR/LOGFILE (a failure is
+# read from the log): odoo_once DB LOGFILE ODOO_OPTIONS...
+odoo_once() {
+    local db="$1" log="$2"
+    shift 2
+    odoo_bin -d "$db" "$@" --stop-after-init --http-port "$(free_port)" --http-interface 127.0.0.1 \
+        --workers 0 --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/$log" || true
+}
+
 odoo_tests() {
     local stamp db_demo db_nodemo db_extra
     stamp="$(date +%Y%m%d%H%M%S)_$$"
@@ -212,21 +221,15 @@ odoo_tests() {
     DATABASES+=("$db_demo" "$db_nodemo" "$db_extra")
 
     say "installing sales_plus with demo data and running its tests ($db_demo)"
-    odoo_bin -d "$db_demo" -i sales_plus --with-demo --test-enable --test-tags /sales_plus \
-        --stop-after-init --http-port "$(free_port)" --http-interface 127.0.0.1 --workers 0 \
-        --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/odoo-demo.log" || true
+    odoo_once "$db_demo" odoo-demo.log -i sales_plus --with-demo --test-enable --test-tags /sales_plus
     check_odoo_log "odoo tests (with demo data)" "$LOG_DIR/odoo-demo.log" 1
 
     say "upgrading sales_plus on the demo database"
-    odoo_bin -d "$db_demo" -u sales_plus --stop-after-init --http-port "$(free_port)" \
-        --http-interface 127.0.0.1 --workers 0 --max-cron-threads 0 --log-level info \
-        --logfile "$LOG_DIR/odoo-upgrade.log" || true
+    odoo_once "$db_demo" odoo-upgrade.log -u sales_plus
     check_odoo_log "module upgrade" "$LOG_DIR/odoo-upgrade.log" 0
 
     say "installing sales_plus without demo data and running its tests ($db_nodemo)"
-    odoo_bin -d "$db_nodemo" -i sales_plus --test-enable --test-tags /sales_plus \
-        --stop-after-init --http-port "$(free_port)" --http-interface 127.0.0.1 --workers 0 \
-        --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/odoo-nodemo.log" || true
+    odoo_once "$db_nodemo" odoo-nodemo.log -i sales_plus --test-enable --test-tags /sales_plus
     check_odoo_log "odoo tests (without demo data)" "$LOG_DIR/odoo-nodemo.log" 1
     check_pot "$db_nodemo"
 
@@ -234,9 +237,8 @@ odoo_tests() {
     # vendor's buyer): the tests tagged sales_plus_extra (not "standard", so the
     # passes above leave them out) run on a database that has both
     say "installing sales_plus with mrp and purchase and running the sales_plus_extra tests ($db_extra)"
-    odoo_bin -d "$db_extra" -i sales_plus,mrp,purchase --test-enable --test-tags sales_plus_extra/sales_plus \
-        --stop-after-init --http-port "$(free_port)" --http-interface 127.0.0.1 --workers 0 \
-        --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/odoo-extra.log" || true
+    odoo_once "$db_extra" odoo-extra.log -i sales_plus,mrp,purchase --test-enable \
+        --test-tags sales_plus_extra/sales_plus
     check_odoo_log "odoo tests (with mrp and purchase)" "$LOG_DIR/odoo-extra.log" 1
 }
 
@@ -354,10 +356,8 @@ cmd_screenshots() {
     trap drop_databases EXIT
     mkdir -p "$shots" "$dest"
     say "installing sales_plus and running the Chinese tours ($db)"
-    SALES_PLUS_SCREENSHOT_DIR="$shots" odoo_bin -d "$db" -i sales_plus --test-enable \
-        --test-tags /sales_plus:TestCockpitChineseUi,/sales_plus:TestPriceApprovalChineseUi \
-        --stop-after-init --http-port "$(free_port)" --http-interface 127.0.0.1 --workers 0 \
-        --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/odoo-screenshots.log" || true
+    SALES_PLUS_SCREENSHOT_DIR="$shots" odoo_once "$db" odoo-screenshots.log -i sales_plus --test-enable \
+        --test-tags /sales_plus:TestCockpitChineseUi,/sales_plus:TestPriceApprovalChineseUi
     check_odoo_log "Chinese browser tours" "$LOG_DIR/odoo-screenshots.log" 1
     for name in "${SCREENSHOTS[@]}"; do
         if [ -s "$shots/$name.png" ]; then
