@@ -1,3 +1,4 @@
+import json
 import logging
 import time
 
@@ -338,7 +339,9 @@ class SalesPlusRfmGrade(models.Model):
                        MAX(order_date) AS last_order_date,
                        COUNT(*) FILTER (WHERE order_date > %(start)s) AS frequency,
                        COALESCE(SUM(amount) FILTER (WHERE order_date > %(start)s), 0) AS amount,
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+                       -- the filter spares customers with a single order date the sort
+                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY gap) FILTER (WHERE gap IS NOT NULL)
+                           AS median_gap
                   FROM gaps
                  GROUP BY partner_id
             ),
@@ -354,7 +357,7 @@ class SalesPlusRfmGrade(models.Model):
                   LEFT JOIN res_users su ON su.id = p.user_id
                   LEFT JOIN refunds rf ON rf.partner_id = pp.partner_id
             ),
-            scored AS (%(scored)s),
+            %(scored)s,
             segment_map AS (
                 -- the first segment (by sequence) holding each of the 125 score triples
                 SELECT DISTINCT ON (r.s, f.s, m.s) r.s AS r, f.s AS f, m.s AS m, sg.id AS segment_id
@@ -388,19 +391,21 @@ class SalesPlusRfmGrade(models.Model):
                   LEFT JOIN segment_map sm ON sm.r = s.r_score AND sm.f = s.f_score AND sm.m = s.m_score
             ),
             compared AS (
-                -- one join of the new grades with the stored ones: new, changed, gone
-                SELECT f.*, g.id AS grade_id, g.segment_id AS old_segment_id, g.is_dormant AS old_dormant,
-                       (%(old_columns)s) IS DISTINCT FROM (%(new_columns)s) AS differs
+                -- one join of the new grades with the stored ones, keeping only the
+                -- new, the changed and the gone (nothing when nothing changed)
+                SELECT f.*, g.id AS grade_id, g.segment_id AS old_segment_id, g.is_dormant AS old_dormant
                   FROM final f
                   FULL JOIN (SELECT * FROM sales_plus_rfm_grade g
                               WHERE g.company_id = %(company)s AND %(grade_filter)s) g
                     ON g.partner_id = f.partner_id
+                 WHERE g.id IS NULL OR f.partner_id IS NULL
+                    OR (%(old_columns)s) IS DISTINCT FROM (%(new_columns)s)
             ),
             updated AS (
                 UPDATE sales_plus_rfm_grade g
                    SET %(assignments)s, graded_on = %(now)s
                   FROM compared c
-                 WHERE g.id = c.grade_id AND c.partner_id IS NOT NULL AND c.differs
+                 WHERE g.id = c.grade_id AND c.partner_id IS NOT NULL
              RETURNING g.id, g.partner_id, g.user_id, g.segment_id, c.old_segment_id,
                        g.is_dormant, c.old_dormant, g.r_score, g.f_score, g.m_score,
                        g.frequency, g.monetary, g.team_id
@@ -468,7 +473,7 @@ class SalesPlusRfmGrade(models.Model):
                           AND a.activity_type_id = %(activity_type)s AND a.active)
              RETURNING id
             )
-            SELECT (SELECT COUNT(*) FROM final) AS graded,
+            SELECT %(graded)s AS graded,
                    (SELECT COUNT(*) FROM changed) AS changed,
                    (SELECT COUNT(*) FROM removed) AS removed,
                    (SELECT COUNT(*) FROM history) AS history,
@@ -504,10 +509,16 @@ class SalesPlusRfmGrade(models.Model):
             activity_type=activity_type.id,
             deadline=today,
             bounds=self._rfm_bounds_sql(scores, partner_ids is not None),
+            # a full run counts them with its statistics, not with a second
+            # pass over the new grades
+            graded=SQL("(SELECT COUNT(*) FROM final)")
+            if partner_ids is not None
+            else SQL("(SELECT graded FROM stats)"),
         )
 
     def _rfm_scored_sql(self, scores, single, config):
-        """The ``scored`` CTE: ``base`` plus r/f/m scores and the ABC class.
+        """The ``scored`` CTE (with the CTEs it reads, ``cuts`` for quintiles):
+        ``base`` plus r/f/m scores and the ABC class.
 
         The customers without an order in the window (``frequency = 0``) are
         not scored. Quintiles: NTILE(5) over the scored customers, equal values
@@ -515,22 +526,82 @@ class SalesPlusRfmGrade(models.Model):
         sorted values of each dimension (an ordered aggregate of one column,
         not a window sort of whole rows): a value reaches score k + 1 when it
         reaches the value at the first position of tile k + 1. The ABC Pareto
-        is the statement's one window sort over whole rows.
+        (full runs) is read off the same sorted amounts: a running sum finds the
+        positions where classes A and B end, and the partner ids break the tie
+        of equal amounts across such a position. No window sorts whole rows.
         """
         method, bounds = scores
         a_pct, b_pct = config.abc_a_percent, config.abc_b_percent
-        ctes, joins, source = [], [], SQL("base")
-        if method == "ntile":
+        ctes, joins = [], []
+        if not single:
+            ntile_arrays = SQL("")
+            if method == "ntile":
+                ntile_arrays = SQL(
+                    """
+                    array_agg(recency ORDER BY recency DESC) FILTER (WHERE frequency > 0) AS recencies,
+                    array_agg(frequency ORDER BY frequency) FILTER (WHERE frequency > 0) AS frequencies,
+                    """
+                )
             ctes.append(
                 SQL(
                     """
                     stats AS (
-                        SELECT COUNT(*)::integer AS counted,
-                               array_agg(recency ORDER BY recency DESC) AS recencies,
-                               array_agg(frequency ORDER BY frequency) AS frequencies,
-                               array_agg(monetary ORDER BY monetary) AS amounts
-                          FROM base WHERE frequency > 0
+                        -- one row: the customers graded, those scored (with an order in
+                        -- the window), their sorted values and positive revenue
+                        SELECT COUNT(*)::integer AS graded,
+                               COUNT(*) FILTER (WHERE frequency > 0)::integer AS counted, %(ntile_arrays)s
+                               array_agg(monetary ORDER BY monetary) FILTER (WHERE frequency > 0) AS amounts,
+                               SUM(GREATEST(monetary, 0)) FILTER (WHERE frequency > 0) AS total
+                          FROM base
                     ),
+                    pareto_running AS (
+                        -- the positive revenue up to each position of the sorted amounts
+                        SELECT u.pos, u.amount,
+                               SUM(GREATEST(u.amount, 0)) OVER (ORDER BY u.pos ROWS UNBOUNDED PRECEDING)
+                                   AS running
+                          FROM stats CROSS JOIN LATERAL unnest(stats.amounts) WITH ORDINALITY u(amount, pos)
+                    ),
+                    pareto_cuts AS MATERIALIZED (
+                        -- one row: the first positions of class A and of classes A and
+                        -- B (from there on, the revenue ranked above is below the
+                        -- class's share), the amounts there and where their ties start
+                        SELECT c.pa, c.pab, s.amounts[c.pa] AS va, s.amounts[c.pab] AS vab,
+                               array_position(s.amounts, s.amounts[c.pa]) AS sa,
+                               array_position(s.amounts, s.amounts[c.pab]) AS sab
+                          FROM (SELECT MIN(r.pos) FILTER (WHERE r.amount > 0 AND
+                                        100 * (s.total - r.running) < %(a)s * s.total) AS pa,
+                                       MIN(r.pos) FILTER (WHERE r.amount > 0 AND
+                                        100 * (s.total - r.running) < %(ab)s * s.total) AS pab
+                                  FROM pareto_running r CROSS JOIN stats s) c
+                         CROSS JOIN stats s
+                    ),
+                    pareto AS MATERIALIZED (
+                        -- one row: a customer is A above amount va, and at va unless
+                        -- its partner id is one of the (pa - sa) highest of that tie
+                        -- (ties rank the higher ids lower: those before the cut), that
+                        -- is unless it reaches pid_b; likewise for A or B
+                        SELECT t.va, t.vab,
+                               CASE WHEN t.pa > t.sa THEN (
+                                   SELECT b.partner_id FROM base b
+                                    WHERE b.frequency > 0 AND b.monetary = t.va
+                                    ORDER BY b.partner_id DESC OFFSET t.pa - t.sa - 1 LIMIT 1) END AS pid_a,
+                               CASE WHEN t.pab > t.sab THEN (
+                                   SELECT b.partner_id FROM base b
+                                    WHERE b.frequency > 0 AND b.monetary = t.vab
+                                    ORDER BY b.partner_id DESC OFFSET t.pab - t.sab - 1 LIMIT 1) END AS pid_ab
+                          FROM pareto_cuts t
+                    )
+                    """,
+                    ntile_arrays=ntile_arrays,
+                    a=a_pct,
+                    ab=a_pct + b_pct,
+                )
+            )
+            joins.append(SQL("CROSS JOIN pareto pr"))
+        if method == "ntile":
+            ctes.append(
+                SQL(
+                    """
                     cuts AS MATERIALIZED (
                         -- one row: the four boundaries of each dimension (NULL when
                         -- there are fewer rows than tiles), never the whole arrays
@@ -598,43 +669,35 @@ class SalesPlusRfmGrade(models.Model):
             )
         else:
             # Pareto: a customer is A while the revenue ranked above it is below
-            # the A share of the company's positive revenue, then B, then C
-            # (the revenue ranked above: all of it but this customer and those
-            # ranked below, in ascending order of amount, ties by partner)
-            source = SQL(
-                """
-                (SELECT base.*,
-                        SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0)
-                          - SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0
-                                                             ORDER BY monetary, partner_id DESC
-                                                             ROWS UNBOUNDED PRECEDING) AS before,
-                        SUM(GREATEST(monetary, 0)) OVER (PARTITION BY frequency > 0) AS total
-                   FROM base)
-                """
-            )
+            # the A share of the company's positive revenue, then B, then C (in
+            # ascending order of amount, ties by partner, the revenue ranked above
+            # a customer is all of it but this customer's and that of those
+            # ranked below): read off the sorted amounts, see ``pareto``
             abc_sql = SQL(
                 """
-                CASE WHEN b.total <= 0 OR b.monetary <= 0 THEN 'c'
-                     WHEN 100 * b.before < %(a)s * b.total THEN 'a'
-                     WHEN 100 * b.before < %(ab)s * b.total THEN 'b'
+                CASE WHEN b.monetary > pr.va OR (b.monetary = pr.va
+                                                  AND b.partner_id < COALESCE(pr.pid_a, b.partner_id + 1))
+                     THEN 'a'
+                     WHEN b.monetary > pr.vab OR (b.monetary = pr.vab
+                                                   AND b.partner_id < COALESCE(pr.pid_ab, b.partner_id + 1))
+                     THEN 'b'
                      ELSE 'c' END
-                """,
-                a=a_pct,
-                ab=a_pct + b_pct,
+                """
             )
         return SQL(
             """
             %(ctes)s
+            scored AS (
             SELECT b.partner_id, b.user_id, b.team_id, b.last_order_date, b.recency, b.frequency,
                    b.monetary, b.median_gap_days,
                    CASE WHEN b.frequency > 0 THEN %(r)s ELSE 0 END AS r_score,
                    CASE WHEN b.frequency > 0 THEN %(f)s ELSE 0 END AS f_score,
                    CASE WHEN b.frequency > 0 THEN %(m)s ELSE 0 END AS m_score,
                    CASE WHEN b.frequency > 0 THEN %(abc)s END AS abc_class
-              FROM %(source)s b %(joins)s
+              FROM base b %(joins)s
+            )
             """,
-            source=source,
-            ctes=SQL("WITH %s", SQL(", ").join(ctes)) if ctes else SQL(""),
+            ctes=SQL("%s,", SQL(", ").join(ctes)) if ctes else SQL(""),
             r=r_sql,
             f=f_sql,
             m=m_sql,
@@ -656,28 +719,29 @@ class SalesPlusRfmGrade(models.Model):
     def _rfm_bounds_sql(self, scores, single):
         """The boundaries of scores 2-5 this run used, kept for regrading one
         customer later: for recency the first day count *not* reaching the
-        score, for the others the lowest value reaching it."""
+        score, for the others the lowest value reaching it; for ABC the lowest
+        amount of class A and of classes A and B, the amounts at the Pareto
+        cuts. Quintiles: the cuts (a value reaches score k + 1 when it reaches
+        cut k); fixed thresholds: the thresholds themselves."""
+        method, bounds = scores
         if single:
-            return SQL("NULL::json")
+            return SQL("NULL::jsonb")
+        abc = SQL("jsonb_build_object('abc', jsonb_build_array(t.va, t.vab))")
+        if method == "ntile":
+            return SQL(
+                """
+                (SELECT jsonb_build_object(
+                    'recency', jsonb_build_array(c.r1 + 1, c.r2 + 1, c.r3 + 1, c.r4 + 1),
+                    'frequency', jsonb_build_array(c.f1, c.f2, c.f3, c.f4),
+                    'monetary', jsonb_build_array(c.m1, c.m2, c.m3, c.m4)) || %s
+                   FROM cuts c CROSS JOIN pareto_cuts t)
+                """,
+                abc,
+            )
         return SQL(
-            """
-            (SELECT json_build_object(
-                'recency', json_build_array(
-                    MAX(recency) FILTER (WHERE r_score >= 2) + 1,
-                    MAX(recency) FILTER (WHERE r_score >= 3) + 1,
-                    MAX(recency) FILTER (WHERE r_score >= 4) + 1,
-                    MAX(recency) FILTER (WHERE r_score >= 5) + 1),
-                'frequency', json_build_array(
-                    MIN(frequency) FILTER (WHERE f_score >= 2), MIN(frequency) FILTER (WHERE f_score >= 3),
-                    MIN(frequency) FILTER (WHERE f_score >= 4), MIN(frequency) FILTER (WHERE f_score >= 5)),
-                'monetary', json_build_array(
-                    MIN(monetary) FILTER (WHERE m_score >= 2), MIN(monetary) FILTER (WHERE m_score >= 3),
-                    MIN(monetary) FILTER (WHERE m_score >= 4), MIN(monetary) FILTER (WHERE m_score >= 5)),
-                'abc', json_build_array(
-                    MIN(monetary) FILTER (WHERE abc_class = 'a'),
-                    MIN(monetary) FILTER (WHERE abc_class IN ('a', 'b'))))
-               FROM scored WHERE frequency > 0)
-            """
+            "(SELECT %s::jsonb || %s FROM pareto_cuts t)",
+            json.dumps({dimension: bounds[dimension] for dimension in ("recency", "frequency", "monetary")}),
+            abc,
         )
 
     # ------------------------------------------------------------

@@ -230,6 +230,64 @@ class TestRfmGrading(RfmCommon):
             )
             self.assertTrue(self.env.cr.fetchone()[0], f"{count} rows")
 
+    def test_pareto_read_off_sorted_amounts(self):
+        """The ABC classes read off the sorted amounts are those of the Pareto
+        window over whole rows (revenue ranked above the customer, in ascending
+        order of amount, ties by partner), with ties at the class boundaries,
+        zero and negative amounts and customers without an order in the window."""
+        Config = self.env["sales_plus.rfm.config"]
+        split_ties = 0
+        for a_pct, b_pct in ((80.0, 15.0), (50.0, 30.0), (20.0, 20.0), (100.0, 0.0), (0.0, 100.0)):
+            config = Config.new({"abc_a_percent": a_pct, "abc_b_percent": b_pct})
+            for count in (1, 2, 3, 5, 8, 13, 21, 34, 55):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        WITH base AS (
+                            -- few distinct amounts (many ties), some zero or negative,
+                            -- every eleventh customer without an order in the window
+                            SELECT g AS partner_id, NULL::integer AS user_id, NULL::integer AS team_id,
+                                   NULL::date AS last_order_date, g %% 7 AS recency,
+                                   CASE WHEN g %% 11 = 0 THEN 0 ELSE 1 + g %% 3 END AS frequency,
+                                   (((g * 37) %% 13) - 2)::numeric * 100 AS monetary,
+                                   NULL::double precision AS median_gap_days
+                              FROM generate_series(1, %(n)s) g
+                        ),
+                        %(scored)s,
+                        expected AS (
+                            SELECT partner_id,
+                                   CASE WHEN frequency = 0 THEN NULL
+                                        WHEN total <= 0 OR monetary <= 0 THEN 'c'
+                                        WHEN 100 * before < %(a)s * total THEN 'a'
+                                        WHEN 100 * before < %(ab)s * total THEN 'b'
+                                        ELSE 'c' END AS abc
+                              FROM (SELECT base.*,
+                                           SUM(GREATEST(monetary, 0)) OVER whole
+                                             - SUM(GREATEST(monetary, 0)) OVER (
+                                                   whole ORDER BY monetary, partner_id DESC
+                                                   ROWS UNBOUNDED PRECEDING) AS before,
+                                           SUM(GREATEST(monetary, 0)) OVER whole AS total
+                                      FROM base
+                                    WINDOW whole AS (PARTITION BY frequency > 0)) w
+                        )
+                        SELECT COUNT(*) FILTER (WHERE s.abc_class IS DISTINCT FROM e.abc), COUNT(*),
+                               -- a class boundary inside a group of equal amounts
+                               (SELECT COALESCE(pa > sa, FALSE) OR COALESCE(pab > sab, FALSE)
+                                  FROM pareto_cuts)
+                          FROM scored s JOIN expected e ON e.partner_id = s.partner_id
+                        """,
+                        n=count,
+                        scored=self.Grade._rfm_scored_sql(("ntile", None), False, config),
+                        a=a_pct,
+                        ab=a_pct + b_pct,
+                    )
+                )
+                wrong, total, split_tie = self.env.cr.fetchone()
+                self.assertEqual(total, count)
+                self.assertEqual(wrong, 0, f"A {a_pct}%, B {b_pct}%, {count} customers")
+                split_ties += split_tie
+        self.assertGreater(split_ties, 5, "the data puts class boundaries inside ties")
+
     def test_second_regrade_writes_nothing(self):
         self._regrade()
         history = self.env["sales_plus.rfm.history"].search_count([])
