@@ -517,8 +517,9 @@ class SalesPlusRfmGrade(models.Model):
         )
 
     def _rfm_scored_sql(self, scores, single, config):
-        """The ``scored`` CTE (with the CTEs it reads, ``cuts`` for quintiles):
-        ``base`` plus r/f/m scores and the ABC class.
+        """The ``scored`` CTE and those it reads (``stats`` and the ``pareto_*``
+        ones for a full run, ``cuts`` for quintiles): ``base`` plus r/f/m
+        scores and the ABC class.
 
         The customers without an order in the window (``frequency = 0``) are
         not scored. Quintiles: NTILE(5) over the scored customers, equal values
@@ -576,10 +577,11 @@ class SalesPlusRfmGrade(models.Model):
                          CROSS JOIN stats s
                     ),
                     pareto AS MATERIALIZED (
-                        -- one row: a customer is A above amount va, and at va unless
-                        -- its partner id is one of the (pa - sa) highest of that tie
-                        -- (ties rank the higher ids lower: those before the cut), that
-                        -- is unless it reaches pid_b; likewise for A or B
+                        -- one row: a customer is A above amount va, and at va when its
+                        -- partner id is below pid_a, the lowest of the (pa - sa) highest
+                        -- ids of that tie (a tie ranks its higher ids lower: they hold
+                        -- its positions before the cut); the whole tie when pa = sa.
+                        -- Likewise for A or B with vab and pid_ab.
                         SELECT t.va, t.vab,
                                CASE WHEN t.pa > t.sa THEN (
                                    SELECT b.partner_id FROM base b
