@@ -759,13 +759,14 @@ class SalesPlusRfmGrade(models.Model):
         for user_id, partner_id, segment_id in moves:
             by_user.setdefault(user_id, []).append((partner_id, segment_id))
         partners = self.env["res.partner"].sudo().browse({p for pairs in by_user.values() for p, _s in pairs})
-        partners.fetch(["display_name"])
+        # computed for all of them at once, not one query per customer listed
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
         for user in self.env["res.users"].sudo().browse(list(by_user)):
             user_env = self.with_context(lang=user.lang).env
             segments = user_env["sales_plus.rfm.segment"].sudo()
             lines = Markup().join(
                 Markup('<li><a href="/odoo/res.partner/%s">%s</a>: %s</li>')
-                % (partner_id, partners.browse(partner_id).display_name, segments.browse(segment_id).name)
+                % (partner_id, names[partner_id], segments.browse(segment_id).name)
                 for partner_id, segment_id in by_user[user.id]
             )
             body = Markup("<p>%s</p><ul>%s</ul>") % (

@@ -855,6 +855,27 @@ class TestRfmQueryCount(RfmCommon):
             self.assertEqual(result["changed"], 0)
         self.assertEqual(Grade.search_count([("company_id", "=", large.id)]), 40)
 
+    def test_notice_queries_do_not_grow_with_the_customers_listed(self):
+        Grade = self.Grade.sudo()
+        user, at_risk = self.sp_users["user"], self.segment["at_risk"]
+        customers = self._customers(8, user=user, prefix="Moved")
+        Message = self.env["mail.message"]
+        counts = []
+        for listed in (customers[:1], customers[:2], customers):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            Grade._rfm_notify(self.company_a, [(user.id, customer.id, at_risk.id) for customer in listed])
+            counts.append(self.env.cr.sql_log_count - before)
+            notice = Message.search(
+                [("partner_ids", "in", user.partner_id.ids), ("subject", "=", "Customers to win back")],
+                order="id desc",
+                limit=1,
+            )
+            for customer in listed:
+                self.assertIn(customer.name, notice.body)
+        # the first notice fills caches; then two customers or eight, the same queries
+        self.assertEqual(counts[1], counts[2], counts)
+
 
 @tagged("post_install", "-at_install")
 class TestRfmCreditNotes(AccountTestInvoicingCommon):
