@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..services import local_date
+
 _logger = logging.getLogger(__name__)
 
 # pg_try_advisory_xact_lock(key, company_id): one regrade per company at a time
@@ -309,7 +311,7 @@ class SalesPlusRfmGrade(models.Model):
             """
             WITH orders AS (
                 SELECT p.commercial_partner_id AS partner_id,
-                       (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS order_date,
+                       %(order_date)s AS order_date,
                        CASE WHEN o.currency_id = %(currency)s THEN o.amount_untaxed
                             WHEN o.currency_rate > 0 THEN o.amount_untaxed / o.currency_rate::numeric
                             ELSE o.amount_untaxed / COALESCE((
@@ -485,7 +487,7 @@ class SalesPlusRfmGrade(models.Model):
                        AND r.user_id IS NOT NULL) AS notify,
                    %(bounds)s AS bounds
             """,
-            tz=tz,
+            order_date=self._rfm_local_date_sql(SQL.identifier("o", "date_order"), tz, now),
             currency=company.currency_id.id,
             company=company.id,
             partner_filter=partner_filter,
@@ -705,6 +707,23 @@ class SalesPlusRfmGrade(models.Model):
             m=m_sql,
             abc=abc_sql,
             joins=SQL(" ").join(joins),
+        )
+
+    @api.model
+    def _rfm_local_date_sql(self, column, tz, now):
+        """The date in ``tz`` of the UTC timestamp ``column``. Since the last
+        change of a zone that no longer changes its offset (UTC, Asia/Shanghai,
+        Asia/Taipei), the offset is added instead of looking the zone up for
+        each row; PostgreSQL converts the rest."""
+        converted = SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, tz)
+        fixed = local_date.fixed_offset(tz, now)
+        if fixed is None:
+            return converted
+        since, offset = fixed
+        if since is None:
+            return SQL("(%s + %s)::date", column, offset)
+        return SQL(
+            "CASE WHEN %s >= %s THEN (%s + %s)::date ELSE %s END", column, since, column, offset, converted
         )
 
     @api.model

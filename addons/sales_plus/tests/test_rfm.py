@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.sales_plus.models.sales_plus_rfm_grade import RFM_LOCK_KEY
+from odoo.addons.sales_plus.services import local_date
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.sql_db import db_connect
@@ -229,6 +230,49 @@ class TestRfmGrading(RfmCommon):
                 )
             )
             self.assertTrue(self.env.cr.fetchone()[0], f"{count} rows")
+
+    def test_order_dates_are_postgresql_local_dates(self):
+        """The local order dates the regrade reads equal PostgreSQL's conversion,
+        whether the zone takes the fixed-offset shortcut or not, from 1900 to
+        2040 and every ten minutes around the zone's last change."""
+        now = fields.Datetime.now()
+        shortcut = {"UTC": True, "Etc/GMT-8": True, "Asia/Shanghai": True, "Europe/Paris": False}
+        for tz in (
+            *shortcut,
+            "Asia/Taipei",
+            "Asia/Hong_Kong",
+            "Asia/Kolkata",
+            "Asia/Almaty",
+            "America/Mexico_City",
+        ):
+            fixed = local_date.fixed_offset(tz, now)
+            local = self.Grade._rfm_local_date_sql(SQL.identifier("t", "ts"), tz, now)
+            if tz in shortcut:
+                self.assertEqual("+" in local.code, shortcut[tz], tz)
+            self.env.cr.execute(
+                SQL(
+                    """
+                    WITH t AS (
+                        SELECT ts FROM generate_series(timestamp '1900-01-01', timestamp '2040-01-01',
+                                                       interval '1 day 1 hour 7 minutes') ts
+                        UNION ALL
+                        SELECT ts FROM generate_series(%(around)s::timestamp - interval '2 days',
+                                                       %(around)s::timestamp + interval '2 days',
+                                                       interval '10 minutes') ts
+                    )
+                    SELECT COUNT(*) FILTER (WHERE %(local)s IS DISTINCT FROM
+                                                  (t.ts AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date),
+                           COUNT(*)
+                      FROM t
+                    """,
+                    around=(fixed and fixed[0]) or now,
+                    local=local,
+                    tz=tz,
+                )
+            )
+            wrong, total = self.env.cr.fetchone()
+            self.assertGreater(total, 40000)
+            self.assertEqual(wrong, 0, tz)
 
     def test_pareto_read_off_sorted_amounts(self):
         """The ABC classes read off the sorted amounts are those of the Pareto
