@@ -83,6 +83,18 @@ def floor_query(env, company, window_only=False):
     return env.cr.fetchone()
 
 
+def paired(env, company, run):
+    """(floor seconds, seconds, result) of a floor run and then ``run()``, back
+    to back so that both see the same machine load."""
+    floor_seconds, _r = timed(lambda: floor_query(env, company))
+    seconds, result = timed(run)
+    return floor_seconds, seconds, result
+
+
+def median_ratio(pairs):
+    return statistics.median(seconds / floor_seconds for floor_seconds, seconds in pairs)
+
+
 def naive_regrade(env, company, partners):
     """What the anchors do: per partner, search its orders, sum in Python, write."""
     SaleOrder = env["sale.order"]
@@ -210,15 +222,14 @@ def run_measures(bench):
         # the same machine load; the ratio is the median of the five pairs
         pairs = []
         for _run in range(5):
-            pair_floor, _r = timed(lambda: floor_query(env, company))
-            pair_time, second = timed(lambda: Grade._regrade_company(company))
+            pair_floor, pair_time, second = paired(env, company, lambda: Grade._regrade_company(company))
             pairs.append((pair_floor, pair_time))
         second_time = statistics.median(t for _f, t in pairs)
         pair_floor_time = statistics.median(f for f, _t in pairs)
         say(
             f"full regrade, no change: {second_time * 1000:.0f} ms (median of 5), "
             f"{second['changed'] + second['removed']} rows written, "
-            f"{statistics.median(t / f for f, t in pairs):.2f}x the floor run just before it "
+            f"{median_ratio(pairs):.2f}x the floor run just before it "
             f"(median of 5 pairs; floor {pair_floor_time * 1000:.0f} ms), "
             f"{second_time / floor_time:.2f}x the first floor figure, "
             f"{second_time / window_time:.2f}x the lower floor"
@@ -237,16 +248,14 @@ def run_measures(bench):
                 (company.id, share, night * share),
             )
             env.flush_all()
-            pair_floor, _r = timed(lambda: floor_query(env, company))
-            pair_time, nightly = timed(lambda: Grade._regrade_company(company))
+            pair_floor, pair_time, nightly = paired(env, company, lambda: Grade._regrade_company(company))
             pairs.append((pair_floor, pair_time))
             written.append(nightly["changed"])
         say(
             f"full regrade, nightly (1% ordered again): "
             f"{statistics.median(t for _f, t in pairs) * 1000:.0f} ms (median of 3 nights), "
             f"{', '.join(f'{count:,}' for count in written)} rows written, "
-            f"{statistics.median(t / f for f, t in pairs):.2f}x the floor run just before it "
-            f"(median of 3 pairs)"
+            f"{median_ratio(pairs):.2f}x the floor run just before it (median of 3 pairs)"
         )
         env.cr.rollback()
         small_company = env["res.company"].search([("name", "=", "Bench Small Company")])
