@@ -452,6 +452,23 @@ class TestRfmGrading(RfmCommon):
         with self.assertRaises(AccessError):
             other.with_user(self.salesperson).with_company(self.company_a).action_rfm_regrade()
 
+    def test_single_customer_regrade_keeps_the_full_run_scores(self):
+        """With no new order, regrading each customer alone against the kept
+        boundaries gives the scores and class of the full run, by quintiles
+        (boundaries from the cuts) and by fixed thresholds (the thresholds)."""
+        config = self._config()
+        for method in ("quantile", "thresholds"):
+            config.scoring_method = method
+            self._regrade()
+            graded = self.Grade.sudo().search([("company_id", "=", self.company_a.id), ("frequency", ">", 0)])
+            self.assertGreater(len(graded), 5)
+            full = {g.partner_id: (g.r_score, g.f_score, g.m_score, g.abc_class) for g in graded}
+            for partner in full:
+                self.Grade.sudo()._regrade_partners(partner, self.company_a)
+            self.env.invalidate_all()
+            alone = {g.partner_id: (g.r_score, g.f_score, g.m_score, g.abc_class) for g in graded}
+            self.assertEqual(alone, full, method)
+
     def test_single_customer_regrade_needs_a_full_run(self):
         with self.assertRaises(UserError):
             self.customers[0].with_company(self.company_a).action_rfm_regrade()
