@@ -191,8 +191,6 @@ def query_breakdown(cockpit, filters):
         "_query_orders",
         "_query_order_lines",
         "_query_customers",
-        "_query_pareto",
-        "_query_segments",
         "_query_invoices",
         "_query_collected",
     ):

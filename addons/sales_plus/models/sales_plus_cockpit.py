@@ -34,6 +34,8 @@ UNGRADED_SEGMENT = -1
 UNGRADED_ABC = "none"
 RANKING_SIZE = 10
 PARETO_SIZE = 20
+# memory for each sort or hash of the cockpit's queries (see _tune_transaction)
+WORK_MEM = "16MB"
 
 
 class SalesPlusCockpit(models.AbstractModel):
@@ -63,10 +65,10 @@ class SalesPlusCockpit(models.AbstractModel):
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
         self.env.flush_all()
+        self._tune_transaction()
         orders = self._query_orders(filters, periods)
         lines = self._query_order_lines(filters, periods)
-        customers = self._query_customers(filters, periods)
-        pareto = self._query_pareto(filters, periods)
+        customers, segments, pareto = self._query_customers(filters, periods)
         invoices = self._query_invoices(filters, periods)
         collected = self._query_collected(filters, periods)
         overdue = self._query_overdue(filters)
@@ -99,7 +101,7 @@ class SalesPlusCockpit(models.AbstractModel):
             ],
             "pareto": pareto,
         }
-        payload.update(self._segment_breakdowns(self._query_segments(filters, periods)))
+        payload.update(self._segment_breakdowns(segments))
         return payload
 
     @api.model
@@ -197,6 +199,22 @@ class SalesPlusCockpit(models.AbstractModel):
     # FILTERS AND PERIODS
     # ------------------------------------------------------------
 
+    def _tune_transaction(self):
+        """Settings of the current transaction only (they end with it) for the
+        aggregates of the cockpit: no JIT compilation (it costs more than it
+        saves on queries of a few hundred milliseconds) and enough memory for
+        their sorts and hashes not to spill to disk (never lowered)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT set_config('jit', 'off', true),
+                       CASE WHEN pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(%(memory)s)
+                            THEN set_config('work_mem', %(memory)s, true) END
+                """,
+                memory=WORK_MEM,
+            )
+        )
+
     def _today(self):
         return fields.Date.context_today(self.with_context(tz=self._tz()))
 
@@ -259,13 +277,38 @@ class SalesPlusCockpit(models.AbstractModel):
                 return starts
             starts.append(following)
 
+    def _bucket_copies(self, periods):
+        """``{bucket: earlier bucket with the same dates}``: for a year, the
+        previous period is the same year last year. Such a bucket is left out of
+        the queries (its rows would be aggregated twice) and copied from the
+        other one by :meth:`_copy_buckets`."""
+        copies = {}
+        for index, (key, dates) in enumerate(periods.items()):
+            for earlier, earlier_dates in list(periods.items())[:index]:
+                if dates == earlier_dates and earlier not in copies:
+                    copies[key] = earlier
+                    break
+        return copies
+
+    def _copy_buckets(self, rows, periods):
+        """``rows`` of a query over :meth:`_buckets_sql` plus, for each bucket
+        left out as a copy, the rows of the bucket it copies."""
+        copies = self._bucket_copies(periods)
+        return rows + [
+            dict(row, bucket=key) for key, source in copies.items() for row in rows if row["bucket"] == source
+        ]
+
     def _buckets_sql(self, periods, as_datetimes):
-        """VALUES (bucket, start, stop, slots) of the three periods; stop excluded;
+        """VALUES (bucket, start, stop, slots) of the periods; stop excluded;
         ``slots`` the sorted starts of their days or months, so that
         ``width_bucket(date, b.slots) - 1`` is the position of a date's slot (a
-        binary search, no timezone arithmetic per row)."""
+        binary search, no timezone arithmetic per row). A period with the same
+        dates as an earlier one is left out (see :meth:`_copy_buckets`)."""
         rows = []
+        copies = self._bucket_copies(periods)
         for key, (start, end) in periods.items():
+            if key in copies:
+                continue
             slots = self._slot_starts(periods, start, end)
             if as_datetimes:
                 begin, stop = self._utc_bounds(start, end)
@@ -349,6 +392,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 orders=self._orders_cte(filters, periods),
             )
         )
+        rows = self._copy_buckets(rows, periods)
         return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
 
     def _query_order_lines(self, filters, periods):
@@ -403,10 +447,20 @@ class SalesPlusCockpit(models.AbstractModel):
         return result
 
     def _query_customers(self, filters, periods):
-        """Customers, new customers (first confirmed order of the company ever) and
-        repeat customers (two orders or more in the period), per period and per
-        salesperson / team."""
-        rows = self.env.execute_query_dict(
+        """What is counted per customer, in one pass over the orders of the
+        periods (one row per customer of each period first):
+
+        - customers, new customers (first confirmed order of the company ever)
+          and repeat customers (two orders or more in the period), per period and
+          per salesperson / team;
+        - revenue, orders, margin and customers by RFM segment and by ABC class
+          (the customer's grade in the company), per period;
+        - the biggest customers of the current period with their cumulative
+          share, and how many customers make 80% of its revenue (Pareto).
+
+        Returns ``(customers, segments, pareto)``: see :meth:`_split_levels`,
+        :meth:`_segment_breakdowns` and :meth:`_pareto`."""
+        row = self.env.execute_query_dict(
             SQL(
                 """
                 WITH o AS (%(orders)s),
@@ -419,84 +473,96 @@ class SalesPlusCockpit(models.AbstractModel):
                      WHERE so.state = 'sale' AND so.company_id = %(company)s
                      GROUP BY partner.commercial_partner_id
                 ),
-                per AS (
+                per AS MATERIALIZED (
                     -- one row per customer of each period, of each salesperson and of each
                     -- team: counting rows then needs no DISTINCT (hash aggregates only)
                     SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
                            GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
-                           BOOL_OR(o.date_order = f.first_date) AS is_new
-                      FROM o JOIN firsts f ON f.customer_id = o.customer_id
+                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin,
+                           MIN(o.date_order) AS first_date
+                      FROM o
                      GROUP BY GROUPING SETS (
                            (o.bucket, o.customer_id), (o.bucket, o.customer_id, o.user_id),
                            (o.bucket, o.customer_id, o.team_id))
-                )
-                SELECT bucket, user_id, team_id, level,
-                       COUNT(*) AS customers,
-                       COUNT(*) FILTER (WHERE is_new) AS new_customers,
-                       COUNT(*) FILTER (WHERE orders > 1) AS repeat_customers
-                  FROM per
-                 GROUP BY bucket, level, user_id, team_id
-                """,
-                orders=self._orders_cte(filters, periods),
-                company=filters["company_id"],
-            )
-        )
-        return self._split_levels(rows, ["user_id", "team_id"])
-
-    def _query_pareto(self, filters, periods):
-        """The biggest customers of the current period with their cumulative share,
-        and how many customers make 80% of the revenue."""
-        begin, stop = self._utc_bounds(*periods[CURRENT])
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                WITH c AS (
-                    SELECT partner.commercial_partner_id AS customer_id,
-                           SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue
-                      FROM sale_order so
-                      JOIN res_partner partner ON partner.id = so.partner_id
-                     WHERE so.state = 'sale' AND so.company_id = %(company)s
-                       AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
-                       AND %(scope)s
-                     GROUP BY partner.commercial_partner_id
                 ),
-                r AS (
+                counted AS (
+                    SELECT bucket, user_id, team_id, level,
+                           COUNT(*) AS customers,
+                           -- new: the first order of the company ever is one of these
+                           COUNT(*) FILTER (WHERE per.first_date = f.first_date) AS new_customers,
+                           COUNT(*) FILTER (WHERE orders > 1) AS repeat_customers
+                      FROM per JOIN firsts f ON f.customer_id = per.customer_id
+                     GROUP BY bucket, level, user_id, team_id
+                ),
+                segmented AS (
+                    SELECT bucket, segment_key, abc_key, GROUPING(segment_key, abc_key) AS level,
+                           COUNT(*) AS customers, SUM(orders)::bigint AS orders,
+                           SUM(revenue) AS revenue, SUM(margin) AS margin
+                      FROM (
+                          SELECT per.bucket, per.orders, per.revenue, per.margin, %(keys)s
+                            FROM per
+                            LEFT JOIN sales_plus_rfm_grade grade
+                                   ON grade.partner_id = per.customer_id AND grade.company_id = %(company)s
+                           WHERE per.level = 3
+                      ) graded
+                     GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
+                ),
+                ranked AS (
                     SELECT customer_id, revenue,
                            SUM(revenue) OVER (ORDER BY revenue DESC, customer_id) AS cumulative,
-                           SUM(revenue) OVER () AS total,
                            ROW_NUMBER() OVER (ORDER BY revenue DESC, customer_id) AS rank
-                      FROM c
-                )
-                SELECT customer_id, revenue, cumulative, total, rank,
-                       (SELECT COUNT(*) FROM r WHERE cumulative - revenue < 0.8 * total) AS pareto_count,
-                       (SELECT COUNT(*) FROM r) AS customer_count
-                  FROM r
-                 WHERE rank <= %(size)s
-                 ORDER BY rank
-                """,
-                company=filters["company_id"],
-                begin=begin,
-                stop=stop,
-                scope=self._scope_sql(
-                    filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
+                      FROM per
+                     WHERE level = 3 AND bucket = %(current)s
                 ),
+                pareto AS (
+                    SELECT COUNT(*) AS customers, SUM(revenue) AS total,
+                           COUNT(*) FILTER (WHERE cumulative - revenue < 0.8 * total) AS pareto_count,
+                           json_agg(json_build_object('customer_id', customer_id, 'revenue', revenue,
+                                                      'cumulative', cumulative) ORDER BY rank)
+                               FILTER (WHERE rank <= %(size)s) AS top
+                      FROM ranked, (SELECT SUM(revenue) AS total FROM ranked) t
+                )
+                SELECT (SELECT json_agg(counted) FROM counted) AS counted,
+                       (SELECT json_agg(segmented) FROM segmented) AS segmented,
+                       pareto.customers, pareto.total, pareto.pareto_count, pareto.top
+                  FROM pareto
+                """,
+                orders=self._orders_cte(filters, periods),
+                keys=self._segment_sql(),
+                company=filters["company_id"],
+                current=CURRENT,
                 size=PARETO_SIZE,
             )
+        )[0]
+        customers = self._split_levels(
+            self._copy_buckets(row["counted"] or [], periods), ["user_id", "team_id"]
         )
-        partners = self.env["res.partner"].sudo().browse([r["customer_id"] for r in rows])
+        segments = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
+        for segment in self._copy_buckets(row["segmented"] or [], periods):
+            if segment["level"] == 1:
+                segments["segment"][segment["segment_key"]][segment["bucket"]] = segment
+            else:
+                segments["abc"][segment["abc_key"]][segment["bucket"]] = segment
+        return customers, segments, self._pareto(row)
+
+    def _pareto(self, row):
+        """The Pareto figures of :meth:`_query_customers` with the customers' names."""
+        top = row["top"] or []
+        total = row["total"] or 0.0
+        partners = self.env["res.partner"].sudo().browse([r["customer_id"] for r in top])
         names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
         return {
-            "customers": rows[0]["customer_count"] if rows else 0,
-            "pareto_count": rows[0]["pareto_count"] if rows else 0,
+            "customers": row["customers"] or 0,
+            "pareto_count": row["pareto_count"] or 0,
             "rows": [
                 {
                     "id": r["customer_id"],
                     "name": names.get(r["customer_id"], ""),
                     "revenue": r["revenue"] or 0.0,
-                    "share": (r["revenue"] or 0.0) / r["total"] if r["total"] else 0.0,
-                    "cumulative_share": (r["cumulative"] or 0.0) / r["total"] if r["total"] else 0.0,
+                    "share": (r["revenue"] or 0.0) / total if total else 0.0,
+                    "cumulative_share": (r["cumulative"] or 0.0) / total if total else 0.0,
                 }
-                for r in rows
+                for r in top
             ],
         }
 
@@ -510,41 +576,6 @@ class SalesPlusCockpit(models.AbstractModel):
             UNGRADED_SEGMENT,
             UNGRADED_ABC,
         )
-
-    def _query_segments(self, filters, periods):
-        """Revenue, orders, margin and customers by RFM segment and by ABC class
-        (the customer's grade in the company), per period."""
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                WITH o AS (%(orders)s),
-                per AS (
-                    -- one row per customer of each period: counting them needs no DISTINCT
-                    SELECT o.bucket, %(keys)s, COUNT(*) AS orders,
-                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin
-                      FROM o
-                      LEFT JOIN sales_plus_rfm_grade grade
-                             ON grade.partner_id = o.customer_id AND grade.company_id = %(company)s
-                     GROUP BY o.bucket, o.customer_id, grade.id
-                )
-                SELECT bucket, segment_key, abc_key, GROUPING(segment_key, abc_key) AS level,
-                       COUNT(*) AS customers, SUM(orders)::bigint AS orders,
-                       SUM(revenue) AS revenue, SUM(margin) AS margin
-                  FROM per
-                 GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
-                """,
-                orders=self._orders_cte(filters, periods),
-                keys=self._segment_sql(),
-                company=filters["company_id"],
-            )
-        )
-        result = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
-        for row in rows:
-            if row["level"] == 1:
-                result["segment"][row["segment_key"]][row["bucket"]] = row
-            else:
-                result["abc"][row["abc_key"]][row["bucket"]] = row
-        return result
 
     def _query_invoices(self, filters, periods):
         """Posted customer invoices and credit notes of the three periods, untaxed
@@ -584,6 +615,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 ),
             )
         )
+        rows = self._copy_buckets(rows, periods)
         return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
 
     def _collected_sql(self, filters, buckets, scope):
@@ -627,6 +659,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 collected=self._collected_sql(filters, self._buckets_sql(periods, as_datetimes=False), scope),
             )
         )
+        rows = self._copy_buckets(rows, periods)
         return self._split_levels(rows, ["user_id", "team_id", "slot"])
 
     def _query_overdue(self, filters):

@@ -213,6 +213,35 @@ class TestCockpitFigures(CockpitCommon):
         self.assertAlmostEqual(data["kpis"]["current"]["revenue"], 100.0)
 
     @freeze_time(TODAY)
+    def test_year_compared_with_one_year_read_once(self):
+        """For a year, the previous period and last year are the same dates: read
+        once, both get the figures the year itself shows as its current period."""
+        self._order(self.seller_a, 300.0, datetime(2023, 2, 10, 9))
+        self._order(self.seller_a, 200.0, datetime(2023, 5, 10, 9))
+        self._order(self.seller_b, 400.0, datetime(2023, 6, 6, 9), partner=self.customer_cn, currency="EUR")
+        self._order(self.seller_b, 50.0, datetime(2024, 3, 1, 9), partner=self.customer_cn)
+        self._order(self.seller_a, 20.0, datetime(2022, 12, 31, 9))
+        year_2023 = self._data(period_type="year", date_from="2023-01-01")
+        year_2024 = self._data(period_type="year", date_from="2024-01-01")
+        self.assertEqual(year_2024["periods"]["previous"], year_2024["periods"]["last_year"])
+        expected = year_2023["kpis"]["current"]
+        self.assertAlmostEqual(expected["revenue"], 700.0)
+        self.assertEqual((expected["customers"], expected["new_customers"]), (2, 1))
+        for bucket in ("previous", "last_year"):
+            self.assertEqual(year_2024["kpis"][bucket], {**expected, "overdue": 0.0}, bucket)
+            for row in year_2024["by_salesperson"]:
+                figures = next(r for r in year_2023["by_salesperson"] if r["id"] == row["id"])
+                self.assertAlmostEqual(row[bucket]["revenue"], figures["revenue"])
+                self.assertEqual(row[bucket]["customers"], figures["customers"])
+        for key in ("by_segment", "by_abc"):
+            self.assertAlmostEqual(year_2024[key][0]["revenue_previous"], year_2023[key][0]["revenue"])
+            self.assertAlmostEqual(year_2024[key][0]["revenue_last_year"], year_2023[key][0]["revenue"])
+        # the trend's last year line is the months of 2023
+        self.assertEqual(
+            [t["revenue_last_year"] for t in year_2024["trend"]], [t["revenue"] for t in year_2023["trend"]]
+        )
+
+    @freeze_time(TODAY)
     def test_empty_period_gives_zeros(self):
         data = self._data(period_type="year", date_from="2001-06-01")
         self.assertEqual(data["periods"]["current"], ["2001-01-01", "2001-12-31"])
