@@ -10,7 +10,7 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 TODAY = "2024-03-20 10:00:00"
 # SQL queries of one cockpit payload, whatever the number of salespeople, teams,
@@ -845,6 +845,23 @@ class TestCockpitQueries(CockpitCommon):
         with self.assertQueryCount(QUERIES):
             big = cockpit.get_cockpit_data(filters)
         self.assertLess(len(small["by_salesperson"]), len(big["by_salesperson"]))
+
+    def _setting(self, name):
+        self.env.cr.execute(SQL("SELECT current_setting(%s)", name))
+        return self.env.cr.fetchone()[0]
+
+    @freeze_time(TODAY)
+    def test_transaction_settings_raise_memory_only(self):
+        """The payload turns JIT off and raises work_mem for its transaction, and
+        never lowers a higher work_mem."""
+        cockpit = self.env["sales_plus.cockpit"].with_user(self.manager)
+        self.env.cr.execute("SET LOCAL work_mem = '1MB'")
+        cockpit.get_cockpit_data(MARCH)
+        self.assertEqual(self._setting("work_mem"), "16MB")
+        self.assertEqual(self._setting("jit"), "off")
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+        cockpit.get_cockpit_data(MARCH)
+        self.assertEqual(self._setting("work_mem"), "64MB")
 
 
 @tagged("post_install", "-at_install")
