@@ -282,12 +282,12 @@ class SalesPlusCockpit(models.AbstractModel):
         previous period is the same year last year. Such a bucket is left out of
         the queries (its rows would be aggregated twice) and copied from the
         other one by :meth:`_copy_buckets`."""
-        copies = {}
-        for index, (key, dates) in enumerate(periods.items()):
-            for earlier, earlier_dates in list(periods.items())[:index]:
-                if dates == earlier_dates and earlier not in copies:
-                    copies[key] = earlier
-                    break
+        copies, first = {}, {}
+        for key, dates in periods.items():
+            if dates in first:
+                copies[key] = first[dates]
+            else:
+                first[dates] = key
         return copies
 
     def _copy_buckets(self, rows, periods):
