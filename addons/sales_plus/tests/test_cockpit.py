@@ -213,6 +213,51 @@ class TestCockpitFigures(CockpitCommon):
         self.assertAlmostEqual(data["kpis"]["current"]["revenue"], 100.0)
 
     @freeze_time(TODAY)
+    def test_new_repeat_customers_and_pareto(self):
+        """New customers (their first order ever is in the period, and for a
+        salesperson it is theirs), repeat customers, repurchase rate and the
+        Pareto of the customers' revenue."""
+        customer_x = self.env["res.partner"].create({"name": "Cockpit X", "is_company": True})
+        self._order(self.seller_b, 200.0, datetime(2024, 3, 5, 9))  # the US customer's first order
+        self._order(self.seller_a, 1000.0, datetime(2024, 3, 20, 9))
+        self._order(self.seller_b, 300.0, datetime(2024, 3, 6, 9), partner=self.customer_cn)
+        self._order(self.seller_b, 40.0, datetime(2024, 1, 10, 9), partner=customer_x)
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 10, 9), partner=customer_x)
+        data = self._data()
+        current = data["kpis"]["current"]
+        self.assertEqual(
+            (current["customers"], current["new_customers"], current["returning_customers"]), (3, 2, 1)
+        )
+        self.assertAlmostEqual(current["repurchase_rate"], 1 / 3)
+        by_user = {row["id"]: row for row in data["by_salesperson"]}
+        # the US customer's first order is seller B's: new for B, not for A
+        self.assertEqual(
+            (by_user[self.seller_a.id]["customers"], by_user[self.seller_a.id]["new_customers"]), (2, 0)
+        )
+        self.assertEqual(
+            (by_user[self.seller_b.id]["customers"], by_user[self.seller_b.id]["new_customers"]), (2, 2)
+        )
+        self.assertEqual(by_user[self.seller_a.id]["repurchase_rate"], 0.0)
+        # 1,200 + 300 + 100: the first two make 80% of the revenue
+        pareto = data["pareto"]
+        self.assertEqual((pareto["customers"], pareto["pareto_count"]), (3, 2))
+        self.assertEqual(
+            [r["id"] for r in pareto["rows"]], [self.customer_us.id, self.customer_cn.id, customer_x.id]
+        )
+        self.assertEqual([r["name"] for r in pareto["rows"]], ["Cockpit US", "Cockpit CN", "Cockpit X"])
+        for row, share, cumulative in zip(
+            pareto["rows"], (0.75, 0.1875, 0.0625), (0.75, 0.9375, 1.0), strict=True
+        ):
+            self.assertAlmostEqual(row["share"], share)
+            self.assertAlmostEqual(row["cumulative_share"], cumulative)
+        # a salesperson's Pareto holds only their own orders
+        own = self._data(self.seller_a)["pareto"]
+        self.assertEqual(
+            [(r["id"], r["revenue"]) for r in own["rows"]],
+            [(self.customer_us.id, 1000.0), (customer_x.id, 100.0)],
+        )
+
+    @freeze_time(TODAY)
     def test_year_compared_with_one_year_read_once(self):
         """For a year, the previous period and last year are the same dates: read
         once, both get the figures the year itself shows as its current period."""
