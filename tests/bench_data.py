@@ -259,16 +259,17 @@ def generate_sales(
         INSERT INTO sale_order (name, client_order_ref, partner_id, partner_invoice_id, partner_shipping_id,
                                 company_id, state, locked, date_order, currency_id, currency_rate,
                                 picking_policy, user_id, amount_untaxed, amount_tax, amount_total,
-                                create_date, write_date, create_uid, write_uid)
+                                cockpit_customer_id, create_date, write_date, create_uid, write_uid)
         SELECT %(tag)s || '/' || o.j, o.j, o.buyer, o.buyer, o.buyer, %(company)s, 'sale', FALSE,
                now() - make_interval(days => floor(power(random(), 1.6) * 730)::int,
                                      hours => floor(random() * 24)::int),
                CASE WHEN o.j %% 10 = 0 THEN %(foreign)s ELSE %(currency)s END,
                CASE WHEN o.j %% 10 = 0 AND %(foreign)s <> %(currency)s THEN 0.9 ELSE 1.0 END,
                'direct', (%(users)s::int[])[1 + o.n %% cardinality(%(users)s::int[])], 0, 0, 0,
-               now(), now(), 1, 1
+               o.company_partner, now(), now(), 1, 1
           FROM (
-              SELECT g AS j, n, CASE WHEN g %% 2 = 0 THEN bb.contact ELSE bb.company_partner END AS buyer
+              SELECT g AS j, n, bb.company_partner,
+                     CASE WHEN g %% 2 = 0 THEN bb.contact ELSE bb.company_partner END AS buyer
                 FROM generate_series(1, %(m)s) g
                CROSS JOIN LATERAL (
                    -- every customer orders once, then a skew towards the first customers

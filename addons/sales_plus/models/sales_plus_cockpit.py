@@ -128,7 +128,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 ("date_order", "<", stop),
             ]
             domain += self._scope_domain(scope, "user_id", "team_id", user_id, team_id)
-            for field in ("partner_id.country_id", "partner_id.state_id"):
+            for field in ("cockpit_customer_id.country_id", "cockpit_customer_id.state_id"):
                 short = field.split(".")[1]
                 if key.get(short):
                     domain.append((field, "=", key[short]))
@@ -137,12 +137,12 @@ class SalesPlusCockpit(models.AbstractModel):
             if key.get("categ_id"):
                 domain.append(("order_line.product_id.categ_id", "child_of", key["categ_id"]))
             if key.get("partner_id"):
-                domain.append(("partner_id.commercial_partner_id", "=", key["partner_id"]))
+                domain.append(("cockpit_customer_id", "=", key["partner_id"]))
             if "rfm_segment" in key or "rfm_abc" in key:
                 # the grades are joined as the figures do (the user may not read
                 # the grade of a customer another salesperson owns)
                 partner_ids = self._segment_customer_ids(filters, start, end, user_id, team_id, key)
-                domain.append(("partner_id.commercial_partner_id", "in", partner_ids))
+                domain.append(("cockpit_customer_id", "in", partner_ids))
             name = self.env._("Orders")
             return self._list_action(name, "sale.order", domain)
         if kind in ("invoices", "refunds", "overdue"):
@@ -354,19 +354,17 @@ class SalesPlusCockpit(models.AbstractModel):
     # ------------------------------------------------------------
 
     def _orders_cte(self, filters, periods):
-        """Confirmed orders of the three periods in company currency."""
+        """Confirmed orders of the three periods in company currency (their
+        customer's region is joined by :meth:`_query_orders` only)."""
         return SQL(
             """
             SELECT so.id, b.bucket, so.user_id, so.team_id, so.date_order,
-                   partner.commercial_partner_id AS customer_id,
-                   commercial.country_id, commercial.state_id,
+                   so.cockpit_customer_id AS customer_id,
                    so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
                    COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin,
                    width_bucket(so.date_order, b.slots) - 1 AS slot
               FROM sale_order so
               JOIN %(buckets)s ON so.date_order >= b.start AND so.date_order < b.stop
-              JOIN res_partner partner ON partner.id = so.partner_id
-              JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
              WHERE so.state = 'sale'
                AND so.company_id = %(company)s
                AND %(scope)s
@@ -380,7 +378,11 @@ class SalesPlusCockpit(models.AbstractModel):
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                WITH o AS (%(orders)s)
+                WITH o AS (
+                    SELECT o.*, commercial.country_id, commercial.state_id
+                      FROM (%(orders)s) o
+                      JOIN res_partner commercial ON commercial.id = o.customer_id
+                )
                 SELECT bucket, user_id, team_id, country_id, state_id, slot,
                        GROUPING(user_id, team_id, country_id, state_id, slot) AS level,
                        COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin
@@ -467,11 +469,10 @@ class SalesPlusCockpit(models.AbstractModel):
                 firsts AS (
                     -- over all the company's customers: one hash aggregate is faster than
                     -- looking up the customers of the periods one by one
-                    SELECT partner.commercial_partner_id AS customer_id, MIN(so.date_order) AS first_date
+                    SELECT so.cockpit_customer_id AS customer_id, MIN(so.date_order) AS first_date
                       FROM sale_order so
-                      JOIN res_partner partner ON partner.id = so.partner_id
                      WHERE so.state = 'sale' AND so.company_id = %(company)s
-                     GROUP BY partner.commercial_partner_id
+                     GROUP BY so.cockpit_customer_id
                 ),
                 per AS MATERIALIZED (
                     -- one row per customer of each period, of each salesperson and of each
@@ -1093,24 +1094,24 @@ class SalesPlusCockpit(models.AbstractModel):
         return [r[0] for r in rows]
 
     def _customer_ids(self, filters, start, end, user_id, team_id, only_new):
+        """The customers counted by the figures: with an order of the period in
+        scope; new ones with their first order of the company ever among those."""
         drill = dict(filters, user_id=user_id, team_id=team_id)
         begin, stop = self._utc_bounds(start, end)
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT partner.commercial_partner_id
+                SELECT DISTINCT so.cockpit_customer_id
                   FROM sale_order so
-                  JOIN res_partner partner ON partner.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company)s
                    AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
                    AND %(scope)s
                    AND (NOT %(only_new)s OR NOT EXISTS (
                         SELECT 1 FROM sale_order earlier
-                          JOIN res_partner ep ON ep.id = earlier.partner_id
                          WHERE earlier.state = 'sale' AND earlier.company_id = so.company_id
-                           AND ep.commercial_partner_id = partner.commercial_partner_id
-                           AND earlier.date_order < %(begin)s))
+                           AND earlier.cockpit_customer_id = so.cockpit_customer_id
+                           AND earlier.date_order < so.date_order))
                 """,
                 company=filters["company_id"],
                 begin=begin,

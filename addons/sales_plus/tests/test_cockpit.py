@@ -200,6 +200,45 @@ class TestCockpitFigures(CockpitCommon):
         self.assertAlmostEqual(self._data(self.manager)["kpis"]["current"]["revenue"], 170.0)
 
     @freeze_time(TODAY)
+    def test_contacts_count_as_their_company(self):
+        """An order of a contact counts for the company the contact belongs to
+        (customer, region, drill-downs), and follows the contact when it moves
+        to another company."""
+        buyer = self.env["res.partner"].create(
+            {
+                "name": "Cockpit CN Buyer",
+                "parent_id": self.customer_cn.id,
+                "country_id": self.env.ref("base.us").id,
+            }
+        )
+        order = self._order(self.seller_a, 300.0, datetime(2024, 3, 5, 9), partner=buyer)
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 6, 9), partner=self.customer_cn)
+        self.assertEqual(order.cockpit_customer_id, self.customer_cn)
+        data = self._data()
+        current = data["kpis"]["current"]
+        # one customer, new, with two orders
+        self.assertEqual(
+            (current["customers"], current["new_customers"], current["repurchase_rate"]), (1, 1, 1.0)
+        )
+        self.assertEqual({row["country_id"] for row in data["by_region"]}, {self.env.ref("base.cn").id})
+        cockpit = self.env["sales_plus.cockpit"]
+        action = cockpit.get_drilldown_action(MARCH, "orders", {"country_id": self.env.ref("base.cn").id})
+        self.assertEqual(len(self.env["sale.order"].search(action["domain"])), 2)
+        action = cockpit.get_drilldown_action(MARCH, "orders", {"partner_id": self.customer_cn.id})
+        self.assertEqual(len(self.env["sale.order"].search(action["domain"])), 2)
+        action = cockpit.get_drilldown_action(MARCH, "new_customers")
+        self.assertEqual(self.env["res.partner"].search(action["domain"]), self.customer_cn)
+        # the buyer moves to the US customer: so does their order
+        buyer.parent_id = self.customer_us
+        self.assertEqual(order.cockpit_customer_id, self.customer_us)
+        data = self._data()
+        self.assertEqual(
+            (data["kpis"]["current"]["customers"], data["kpis"]["current"]["new_customers"]), (2, 2)
+        )
+        regions = {row["country_id"]: row["revenue"] for row in data["by_region"]}
+        self.assertEqual(regions, {self.env.ref("base.cn").id: 100.0, self.env.ref("base.us").id: 300.0})
+
+    @freeze_time(TODAY)
     def test_team_change_mid_period(self):
         """The figures follow the team on the order, not the salesperson's team today."""
         self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9), team=self.team_1)
@@ -238,6 +277,17 @@ class TestCockpitFigures(CockpitCommon):
             (by_user[self.seller_b.id]["customers"], by_user[self.seller_b.id]["new_customers"]), (2, 2)
         )
         self.assertEqual(by_user[self.seller_a.id]["repurchase_rate"], 0.0)
+        # the drill-downs list the customers the figures count
+        cockpit = self.env["sales_plus.cockpit"]
+        for user, kind, partners in (
+            (self.seller_a, "customers", self.customer_us | customer_x),
+            (self.seller_a, "new_customers", self.env["res.partner"]),
+            (self.seller_b, "new_customers", self.customer_us | self.customer_cn),
+            (False, "new_customers", self.customer_us | self.customer_cn),
+        ):
+            action = cockpit.get_drilldown_action(MARCH, kind, {"user_id": user and user.id})
+            who = user.login if user else "all"
+            self.assertEqual(self.env["res.partner"].search(action["domain"]), partners, f"{kind} of {who}")
         # 1,200 + 300 + 100: the first two make 80% of the revenue
         pareto = data["pareto"]
         self.assertEqual((pareto["customers"], pareto["pareto_count"]), (3, 2))
