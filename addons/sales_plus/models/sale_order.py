@@ -59,18 +59,23 @@ class SaleOrder(models.Model):
         statistics: the cockpit's plans need them at once."""
         if not column_exists(self.env.cr, "sale_order", "cockpit_customer_id"):
             create_column(self.env.cr, "sale_order", "cockpit_customer_id", "int4")
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE sale_order so
-                       SET cockpit_customer_id = partner.commercial_partner_id
-                      FROM res_partner partner
-                     WHERE partner.id = so.partner_id
-                    """
-                )
-            )
-            self.env.cr.execute(SQL("ANALYZE sale_order (cockpit_customer_id)"))
+            self._cockpit_fill_customer()
         return super()._auto_init()
+
+    def _cockpit_fill_customer(self):
+        """Set ``cockpit_customer_id`` of every order in SQL where it differs."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_order so
+                   SET cockpit_customer_id = partner.commercial_partner_id
+                  FROM res_partner partner
+                 WHERE partner.id = so.partner_id
+                   AND so.cockpit_customer_id IS DISTINCT FROM partner.commercial_partner_id
+                """
+            )
+        )
+        self.env.cr.execute(SQL("ANALYZE sale_order (cockpit_customer_id)"))
 
     # ------------------------------------------------------------
     # COMPUTE METHODS

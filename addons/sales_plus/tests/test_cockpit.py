@@ -237,6 +237,12 @@ class TestCockpitFigures(CockpitCommon):
         )
         regions = {row["country_id"]: row["revenue"] for row in data["by_region"]}
         self.assertEqual(regions, {self.env.ref("base.cn").id: 100.0, self.env.ref("base.us").id: 300.0})
+        # installing or upgrading fills the column in SQL for the orders already there
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sale_order SET cockpit_customer_id = NULL WHERE id = %s", [order.id])
+        self.env["sale.order"]._cockpit_fill_customer()
+        order.invalidate_recordset(["cockpit_customer_id"])
+        self.assertEqual(order.cockpit_customer_id, self.customer_us)
 
     @freeze_time(TODAY)
     def test_team_change_mid_period(self):
