@@ -1,12 +1,12 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     stock_alert_count = fields.Integer(
         string="Open Stock Alerts",
@@ -14,9 +14,7 @@ class ProductTemplate(models.Model):
         groups="sales_plus.group_sales_plus_user,stock.group_stock_user",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends_context("company")
     def _compute_stock_alert_count(self):
@@ -30,9 +28,7 @@ class ProductTemplate(models.Model):
         for template in self:
             template.stock_alert_count = counts.get(template._origin, 0)
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_view_stock_alerts(self):
         self.ensure_one()

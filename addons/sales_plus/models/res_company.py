@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -5,9 +7,7 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     sales_plus_fallback_user_id = fields.Many2one(
         comodel_name="res.users",
@@ -61,9 +61,7 @@ class ResCompany(models.Model):
         help="A target is behind pace when less than this share of it is done.",
     )
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _sales_plus_responsible(self, user):
         """Return ``user`` when set and active, else the company's fallback."""
@@ -72,9 +70,7 @@ class ResCompany(models.Model):
             return user
         return self.sales_plus_fallback_user_id
 
-    # ------------------------------------------------------------
-    # CONSTRAINTS
-    # ------------------------------------------------------------
+    # ---- Constraint methods ----
 
     @api.constrains(
         "sales_plus_stock_alert_demand_days",
@@ -103,8 +99,7 @@ class ResCompany(models.Model):
                     )
                 )
 
-    # BUSINESS METHODS: customer grading
-    # ------------------------------------------------------------
+    # ---- Business methods: customer grading ----
 
     def _sales_plus_rfm_tz(self):
         """The company's timezone (its partner's), in which order dates are days."""

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
 
@@ -46,9 +48,7 @@ class ResConfigSettings(models.TransientModel):
         compute="_compute_sales_plus_rfm_regrade",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends("company_id")
     def _compute_sales_plus_rfm_regrade(self):
@@ -59,9 +59,7 @@ class ResConfigSettings(models.TransientModel):
             settings.sales_plus_rfm_regrade_state = config.regrade_state
             settings.sales_plus_rfm_last_run_date = config.last_run_date
 
-    # ------------------------------------------------------------
-    # ACTION METHODS: customer grading
-    # ------------------------------------------------------------
+    # ---- Action methods: customer grading ----
 
     def action_sales_plus_rfm_open_config(self):
         self.ensure_one()

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections.abc import Collection
 
 from odoo import api, fields, models
@@ -17,9 +19,7 @@ _NEGATIVE_OPERATORS = {"not in": "in", "!=": "=", "not ilike": "ilike", "not lik
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     sales_plus_rfm_grade_ids = fields.One2many(
         comodel_name="sales_plus.rfm.grade",
@@ -73,9 +73,7 @@ class ResPartner(models.Model):
         compute="_compute_rfm_history_ids",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE AND SEARCH METHODS
-    # ------------------------------------------------------------
+    # ---- Compute and search methods ----
 
     @api.depends("commercial_partner_id")
     @api.depends_context("company", "uid")
@@ -161,9 +159,7 @@ class ResPartner(models.Model):
         )
         return SQL.identifier(grade_alias, column)
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_rfm_regrade(self):
         """Regrade this customer in the current company, against the score

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 from odoo.tools import SQL
 
@@ -5,9 +7,7 @@ from odoo.tools import SQL
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _sales_plus_scope(self):
         """What the user may see of salesperson-owned data, by Sales Plus group.

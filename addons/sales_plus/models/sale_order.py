@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
@@ -12,9 +14,7 @@ class SaleOrder(models.Model):
         "(company_id, cockpit_customer_id, date_order) WHERE state = 'sale'"
     )
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     stock_alert_at_risk = fields.Boolean(
         string="Stock at Risk",
@@ -77,9 +77,7 @@ class SaleOrder(models.Model):
         )
         self.env.cr.execute(SQL("ANALYZE sale_order (cockpit_customer_id)"))
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends("partner_id", "company_id")
     @api.depends_context("uid")
@@ -104,9 +102,7 @@ class SaleOrder(models.Model):
         for order in self:
             order.stock_alert_count = counts.get(order._origin, 0)
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     def write(self, vals):
         res = super().write(vals)
@@ -114,9 +110,7 @@ class SaleOrder(models.Model):
             self.order_line._stock_alert_refresh()
         return res
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_confirm(self):
         self._stock_alert_check_confirmation()
@@ -136,9 +130,7 @@ class SaleOrder(models.Model):
         action["context"] = {"search_default_filter_not_resolved": 1}
         return action
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _stock_alert_update_at_risk(self):
         """Set ``stock_alert_at_risk`` of ``self`` from the stored line shortages,

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -32,9 +34,7 @@ STOCK_ALERT_TRIGGER_FIELDS = {
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     # Stock of the line's product, in the line's unit of measure, written in batch by
     # _stock_alert_refresh() (Odoo's own forecast fields are neither stored nor
@@ -112,9 +112,7 @@ class SaleOrderLine(models.Model):
         "Empty when the line needs no stock check.",
     )
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -128,9 +126,7 @@ class SaleOrderLine(models.Model):
             self._stock_alert_refresh()
         return res
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _stock_alert_refresh(self, all_lines=False):
         """Recompute the ``stock_alert_*`` figures of ``self`` (or, with

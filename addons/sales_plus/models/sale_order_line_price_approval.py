@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -17,9 +19,7 @@ PRICE_APPROVAL_LINE_TRIGGERS = {
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     price_approval_reference_price = fields.Float(
         string="Reference Price",
@@ -168,9 +168,7 @@ class SaleOrderLine(models.Model):
                 rule=line.price_approval_rule_id.display_name,
             )
 
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -187,9 +185,7 @@ class SaleOrderLine(models.Model):
             self.order_id._price_approval_check_changes()
         return res
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _price_approval_is_analysed(self):
         """Sections, notes, down payments, delivery charges, combo items (priced by

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -20,9 +22,7 @@ _DECISION_LOCK_CLASS = 190_404
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     price_approval_level = fields.Integer(
         string="Approval Level Required",
@@ -127,9 +127,7 @@ class SaleOrder(models.Model):
         domain = Domain("id", "in", reviews.subselect("res_id")) & Domain("state", "in", ("draft", "sent"))
         return domain if operator == "in" else ~domain
 
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     def write(self, vals):
         if not PRICE_APPROVAL_ORDER_TRIGGERS.intersection(vals) or self.env.context.get(
@@ -140,9 +138,7 @@ class SaleOrder(models.Model):
         self._price_approval_check_changes()
         return res
 
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_request_price_approval(self):
         """Ask the approvers of the required levels; restarts a rejected or
@@ -189,9 +185,7 @@ class SaleOrder(models.Model):
         self._price_approval_sync_activities()
         return res
 
-    # ------------------------------------------------------------
-    # TIER VALIDATION HOOKS
-    # ------------------------------------------------------------
+    # ---- Tier validation hooks ----
 
     def evaluate_tier(self, tier):
         if tier.price_approval_level:
@@ -255,9 +249,7 @@ class SaleOrder(models.Model):
             self._price_approval_after_decision(decided, approved=False)
         return res
 
-    # ------------------------------------------------------------
-    # SALE HOOKS: nothing off-policy reaches the customer
-    # ------------------------------------------------------------
+    # ---- Sale hooks: nothing off-policy reaches the customer ----
 
     def _confirmation_error_message(self):
         return super()._confirmation_error_message() or self._price_approval_block_message(
@@ -280,9 +272,7 @@ class SaleOrder(models.Model):
         self._price_approval_sync_activities()
         return res
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _price_approval_is_blocked(self):
         self.ensure_one()

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -51,9 +53,7 @@ class SalesPlusCockpit(models.AbstractModel):
     _name = "sales_plus.cockpit"
     _description = "Sales Cockpit Figures"
 
-    # ------------------------------------------------------------
-    # PUBLIC API (called by the client action through RPC)
-    # ------------------------------------------------------------
+    # ---- Public API (called by the client action through RPC) ----
 
     @api.model
     def get_cockpit_data(self, filters=None):
@@ -195,9 +195,7 @@ class SalesPlusCockpit(models.AbstractModel):
             self.env["res.company"].browse(filters["company_id"]), data={"filters": filters}
         )
 
-    # ------------------------------------------------------------
-    # FILTERS AND PERIODS
-    # ------------------------------------------------------------
+    # ---- Filters and periods ----
 
     def _tune_transaction(self):
         """Settings of the current transaction only (they end with it) for the
@@ -349,9 +347,7 @@ class SalesPlusCockpit(models.AbstractModel):
         start, end = periods[CURRENT]
         return "day" if (end - start).days <= 62 else "month"
 
-    # ------------------------------------------------------------
-    # QUERIES
-    # ------------------------------------------------------------
+    # ---- Queries ----
 
     def _orders_cte(self, filters, periods):
         """Confirmed orders of the three periods in company currency (their
@@ -716,9 +712,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 result[grouped[0]][bucket][row[grouped[0]]] = row
         return result
 
-    # ------------------------------------------------------------
-    # FIGURES
-    # ------------------------------------------------------------
+    # ---- Figures ----
 
     def _figures(self, order_row, invoice_row, collected_row, customer_row, overdue):
         order_row, invoice_row = order_row or {}, invoice_row or {}
@@ -899,9 +893,7 @@ class SalesPlusCockpit(models.AbstractModel):
             result[payload_key] = rows
         return result
 
-    # ------------------------------------------------------------
-    # TARGETS AND PACING
-    # ------------------------------------------------------------
+    # ---- Targets and pacing ----
 
     def _working_calendar(self, company, start, end):
         """Working weekdays and holidays of the company's calendar when the
@@ -1009,9 +1001,7 @@ class SalesPlusCockpit(models.AbstractModel):
         elapsed = cockpit_pacing.pacing(1.0, 0.0, start, end, today, weekdays, holidays)["elapsed"]
         return {"elapsed": elapsed, "totals": totals, "count": len(targets)}
 
-    # ------------------------------------------------------------
-    # FILTER OPTIONS AND DRILL-DOWN HELPERS
-    # ------------------------------------------------------------
+    # ---- Filter options and drill-down helpers ----
 
     def _filter_options(self, filters):
         """Companies, teams and salespeople the user may pick."""
@@ -1124,9 +1114,7 @@ class SalesPlusCockpit(models.AbstractModel):
         )
         return [r[0] for r in rows]
 
-    # ------------------------------------------------------------
-    # PACING ALERTS (cron)
-    # ------------------------------------------------------------
+    # ---- Pacing alerts (cron) ----
 
     @api.model
     def _cron_pacing_alerts(self):

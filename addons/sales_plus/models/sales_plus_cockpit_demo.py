@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import random
 from datetime import timedelta
 
@@ -9,9 +11,7 @@ from ..services import cockpit_pacing
 class SalesPlusDemo(models.AbstractModel):
     _inherit = "sales_plus.demo"
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     @api.model
     def _generate_cockpit(self):

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import random
 from datetime import timedelta
 
@@ -69,9 +71,7 @@ class SalesPlusDemo(models.AbstractModel):
     _name = "sales_plus.demo"
     _description = "Sales Plus Demo Data Generator"
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     @api.model
     def _generate_foundation(self):
@@ -264,9 +264,7 @@ class SalesPlusDemo(models.AbstractModel):
             )
         return orders
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS: customer grading
-    # ------------------------------------------------------------
+    # ---- Business methods: customer grading ----
 
     @api.model
     def _generate_rfm(self):

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from itertools import pairwise
 
 from odoo import api, fields, models
@@ -22,9 +24,7 @@ class SalesPlusPriceRule(models.Model):
     _order = "sequence, id"
     _check_company_auto = True
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
@@ -74,9 +74,7 @@ class SalesPlusPriceRule(models.Model):
         for rule in self:
             rule.specificity = sum(weight for name, weight in _SCOPE_WEIGHTS.items() if rule[name])
 
-    # ------------------------------------------------------------
-    # CONSTRAINTS
-    # ------------------------------------------------------------
+    # ---- Constraint methods ----
 
     @api.constrains("threshold_ids")
     def _check_threshold_overlap(self):
@@ -98,9 +96,7 @@ class SalesPlusPriceRule(models.Model):
                     self.env._("Rule %(rule)s: two margin floors have the same value.", rule=rule.name)
                 )
 
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -120,9 +116,7 @@ class SalesPlusPriceRule(models.Model):
         self.browse()._price_approval_refresh_open_orders(companies=companies, shared=shared)
         return res
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _price_approval_refresh_open_orders(self, companies=None, shared=None):
         """Recompute the analysis of the quotations the changed rules may apply to."""

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
@@ -10,9 +12,7 @@ class SalesPlusPriceRuleThreshold(models.Model):
     _description = "Sales Plus Price Rule Threshold"
     _order = "rule_id, kind, deviation_from, margin_floor desc, id"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     rule_id = fields.Many2one(
         comodel_name="sales_plus.price.rule",
@@ -57,9 +57,7 @@ class SalesPlusPriceRuleThreshold(models.Model):
                     level=threshold.level,
                 )
 
-    # ------------------------------------------------------------
-    # CONSTRAINTS
-    # ------------------------------------------------------------
+    # ---- Constraint methods ----
 
     @api.constrains("level")
     def _check_level(self):
@@ -108,9 +106,7 @@ class SalesPlusPriceRuleThreshold(models.Model):
                     )
                 )
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _fires(self, deviation, margin):
         """Whether the threshold applies to a line ``deviation`` % under its

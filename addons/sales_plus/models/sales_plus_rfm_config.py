@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
 from odoo import api, fields, models
@@ -28,9 +30,7 @@ class SalesPlusRfmConfig(models.Model):
         "Each company has one customer grading configuration.",
     )
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     company_id = fields.Many2one(
         comodel_name="res.company",
@@ -115,9 +115,7 @@ class SalesPlusRfmConfig(models.Model):
         help="Progress of the queued regrade this company belongs to.",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends("regrade_state", "regrade_requested_date")
     def _compute_regrade_progress(self):
@@ -138,9 +136,7 @@ class SalesPlusRfmConfig(models.Model):
                 "Regrading: %(done)s of %(total)s companies", done=done, total=total
             )
 
-    # ------------------------------------------------------------
-    # CONSTRAINT METHODS
-    # ------------------------------------------------------------
+    # ---- Constraint methods ----
 
     @api.constrains("window_days")
     def _check_window_days(self):
@@ -190,9 +186,7 @@ class SalesPlusRfmConfig(models.Model):
         for config in self:
             config._rfm_threshold_bounds()
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -210,9 +204,7 @@ class SalesPlusRfmConfig(models.Model):
         pending = self.with_context(sales_plus_rfm_thresholds_pending=True)
         return super(SalesPlusRfmConfig, pending).write(vals)
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     @api.model
     def action_open_company_config(self):
@@ -261,9 +253,7 @@ class SalesPlusRfmConfig(models.Model):
             },
         }
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     @api.model
     def _get_for_company(self, company):
@@ -460,9 +450,7 @@ class SalesPlusRfmThreshold(models.Model):
         "Each score has one line of thresholds.",
     )
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     config_id = fields.Many2one(
         comodel_name="sales_plus.rfm.config", required=True, index=True, ondelete="cascade"
@@ -477,9 +465,7 @@ class SalesPlusRfmThreshold(models.Model):
     monetary_from = fields.Monetary(currency_field="currency_id")
     monetary_to = fields.Monetary(currency_field="currency_id")
 
-    # ------------------------------------------------------------
-    # CONSTRAINT METHODS
-    # ------------------------------------------------------------
+    # ---- Constraint methods ----
 
     @api.constrains(
         "score",

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 import logging
 import time
@@ -49,9 +51,7 @@ class SalesPlusRfmGrade(models.Model):
     )
     _company_segment_idx = models.Index("(company_id, segment_id)")
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -112,9 +112,7 @@ class SalesPlusRfmGrade(models.Model):
         string="Segment History",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends("last_order_date", "company_id")
     @api.depends_context("company")
@@ -132,9 +130,7 @@ class SalesPlusRfmGrade(models.Model):
                 lambda h, g=grade: h.partner_id == g.partner_id and h.company_id == g.company_id
             )
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_open_partner(self):
         self.ensure_one()
@@ -156,9 +152,7 @@ class SalesPlusRfmGrade(models.Model):
         action["context"] = {"create": False}
         return action
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS: grading
-    # ------------------------------------------------------------
+    # ---- Business methods: grading ----
 
     @api.model
     def _regrade_company(self, company, raise_if_locked=True):
@@ -265,9 +259,7 @@ class SalesPlusRfmGrade(models.Model):
             "bounds": row["bounds"],
         }
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS: the statement
-    # ------------------------------------------------------------
+    # ---- Business methods: the statement ----
 
     def _rfm_statement(self, company, config, scores, partner_ids, today, now):
         window_start = fields.Date.subtract(today, days=config.window_days)
@@ -765,9 +757,7 @@ class SalesPlusRfmGrade(models.Model):
             abc,
         )
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS: notices
-    # ------------------------------------------------------------
+    # ---- Business methods: notices ----
 
     def _rfm_notify(self, company, moves):
         """One notice per salesperson listing their customers that moved into

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
 
@@ -10,9 +12,7 @@ class SalesPlusRfmHistory(models.Model):
     # uid/date: two foreign keys checked per row less on a full regrade
     _log_access = False
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     partner_id = fields.Many2one(
         comodel_name="res.partner",

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -9,9 +11,7 @@ class SalesPlusRfmSegment(models.Model):
     _description = "Customer Segment (RFM)"
     _order = "sequence, id"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(
@@ -41,9 +41,7 @@ class SalesPlusRfmSegment(models.Model):
     m_max = fields.Integer(string="Monetary to", default=5)
     grade_count = fields.Integer(compute="_compute_grade_count", string="Customers")
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     def _compute_grade_count(self):
         counts = dict(
@@ -56,9 +54,7 @@ class SalesPlusRfmSegment(models.Model):
         for segment in self:
             segment.grade_count = counts.get(segment, 0)
 
-    # ------------------------------------------------------------
-    # CONSTRAINT METHODS
-    # ------------------------------------------------------------
+    # ---- Constraint methods ----
 
     @api.constrains("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")
     def _check_score_ranges(self):
@@ -100,9 +96,7 @@ class SalesPlusRfmSegment(models.Model):
                     )
                 ) from error
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
@@ -111,9 +105,7 @@ class SalesPlusRfmSegment(models.Model):
                 self.env._("A segment that customers are graded in cannot be deleted; archive it instead.")
             )
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_open_grades(self):
         self.ensure_one()

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
 from odoo import api, fields, models
@@ -38,9 +40,7 @@ class SalesPlusStockAlert(models.Model):
         "There is already an open alert of this type for this subject.",
     )
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     name = fields.Char(compute="_compute_name")
     alert_type = fields.Selection(selection=ALERT_TYPES, string="Type", required=True, readonly=True)
@@ -95,9 +95,7 @@ class SalesPlusStockAlert(models.Model):
     team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
     date_resolved = fields.Datetime(readonly=True)
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends("alert_type", "product_id", "order_id", "picking_id", "warehouse_id")
     def _compute_name(self):
@@ -124,9 +122,7 @@ class SalesPlusStockAlert(models.Model):
         for alert in self:
             alert.state_sequence = order.get(alert.state, 9)
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_acknowledge(self):
         """Seen and being handled: closes the responsible's activity; the alert
@@ -140,9 +136,7 @@ class SalesPlusStockAlert(models.Model):
         self.filtered(lambda a: a.state == "acknowledged").write({"state": "open"})
         return True
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     @api.model
     def _cron_stock_alert_scan(self):

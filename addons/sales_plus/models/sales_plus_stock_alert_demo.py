@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -7,9 +9,7 @@ from odoo.fields import Command
 class SalesPlusDemo(models.AbstractModel):
     _inherit = "sales_plus.demo"
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     @api.model
     def _generate_stock_alerts(self):

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -34,9 +36,7 @@ class SalesPlusTarget(models.Model):
     )
     _lookup_idx = models.Index("(company_id, metric, date_from, date_to)")
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     name = fields.Char(compute="_compute_name")
     active = fields.Boolean(default=True)
@@ -84,9 +84,7 @@ class SalesPlusTarget(models.Model):
         help="When the team leader was told that this target is behind pace (once per target).",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends("user_id", "team_id", "metric", "period_type", "date_from")
     def _compute_name(self):
@@ -132,9 +130,7 @@ class SalesPlusTarget(models.Model):
                 and c.date_to <= target.date_to
             )
 
-    # ------------------------------------------------------------
-    # CONSTRAINT AND ONCHANGE METHODS
-    # ------------------------------------------------------------
+    # ---- Constraint and onchange methods ----
 
     @api.constrains("user_id", "team_id", "metric", "company_id", "date_from", "date_to", "active")
     def _check_no_overlap(self):
@@ -181,9 +177,7 @@ class SalesPlusTarget(models.Model):
         if self.date_from and self.period_type:
             self.date_from, self.date_to = cockpit_pacing.period_bounds(self.period_type, self.date_from)
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -194,9 +188,7 @@ class SalesPlusTarget(models.Model):
                 vals["date_from"], vals["date_to"] = cockpit_pacing.period_bounds(period_type, start)
         return super().create(vals_list)
 
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_open_spread_wizard(self):
         self.ensure_one()

@@ -1,12 +1,12 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     stock_alert_ids = fields.One2many(
         comodel_name="sales_plus.stock.alert",
@@ -20,9 +20,7 @@ class StockPicking(models.Model):
         groups="sales_plus.group_sales_plus_user,stock.group_stock_user",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends("stock_alert_ids.state")
     def _compute_stock_alert_count(self):
@@ -36,9 +34,7 @@ class StockPicking(models.Model):
         for picking in self:
             picking.stock_alert_count = counts.get(picking._origin, 0)
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_view_stock_alerts(self):
         self.ensure_one()

@@ -1,12 +1,12 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
 
 class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     sales_plus_alert_user_id = fields.Many2one(
         comodel_name="res.users",

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
@@ -6,18 +8,14 @@ from odoo.fields import Domain
 class TierDefinition(models.Model):
     _inherit = "tier.definition"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     price_approval_level = fields.Integer(
         help="Sales Plus price approvals: this tier reviews the sale orders whose price "
         "deviation requires this level (1-3) or a higher one. 0: not a price approval tier.",
     )
 
-    # ------------------------------------------------------------
-    # CONSTRAINTS
-    # ------------------------------------------------------------
+    # ---- Constraint methods ----
 
     @api.constrains("price_approval_level", "model")
     def _check_price_approval_level(self):
@@ -34,9 +32,7 @@ class TierDefinition(models.Model):
             if definition.model != "sale.order":
                 raise ValidationError(self.env._("Price approval tiers apply to sale orders only."))
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _get_review_needing_reminder(self):
         """Remind price approvers only when it is their turn: the delay counts

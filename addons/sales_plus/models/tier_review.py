@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -9,15 +11,11 @@ _PRICE_REVIEW_WRITABLE = {"status", "done_by", "reviewed_date", "comment", "last
 class TierReview(models.Model):
     _inherit = "tier.review"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     price_approval_level = fields.Integer(related="definition_id.price_approval_level")
 
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
+    # ---- CRUD methods ----
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -49,9 +47,7 @@ class TierReview(models.Model):
                 raise AccessError(self.env._("A price approval can only be decided in your own name."))
         return super().write(vals)
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _price_approval_check_decider(self, batch):
         """Only a reviewer of each review, whose turn it is (every lower tier is

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Periods, working days and pacing of the sales performance cockpit.
 
 Framework-free: dates in, numbers out, so that the maths are unit-tested

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """When a timezone stopped changing its offset from UTC, free of Odoo.
 
 Turning each order's UTC timestamp into a local date with PostgreSQL's

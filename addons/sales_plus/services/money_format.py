@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Number formats of money cells in XLSX exports.
 
 Framework-free (unit-tested by tests/test_services_money_format.py): the

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """RFM configuration rules, free of Odoo: fixed thresholds turned into score
 boundaries, segment score ranges and ABC percentages.
 
@@ -26,9 +28,7 @@ class RfmInputError(ValueError):
         self.params = params
 
 
-# ------------------------------------------------------------
-# Fixed thresholds
-# ------------------------------------------------------------
+# ---- Fixed thresholds ----
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,7 @@ def thresholds_to_bounds(ranges, dimension):
     return [by_score[score].low for score in (2, 3, 4, 5)]
 
 
-# ------------------------------------------------------------
-# Segments
-# ------------------------------------------------------------
+# ---- Segments ----
 
 
 def check_segment_ranges(ranges):
@@ -105,9 +103,7 @@ def check_segment_ranges(ranges):
             raise RfmInputError("segment_range_reversed", dimension=dimension, low=low, high=high)
 
 
-# ------------------------------------------------------------
-# ABC classes
-# ------------------------------------------------------------
+# ---- ABC classes ----
 
 
 def check_abc_percentages(a_percent, b_percent, c_percent):

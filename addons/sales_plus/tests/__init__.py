@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_foundation
 from . import test_l10n
 from . import test_l10n_ui

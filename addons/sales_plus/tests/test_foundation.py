@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from lxml import etree
 
 from odoo.exceptions import AccessError
@@ -10,9 +12,7 @@ from .common import SalesPlusCommon
 
 @tagged("post_install", "-at_install")
 class TestFoundation(SalesPlusCommon):
-    # ------------------------------------------------------------
-    # Helpers
-    # ------------------------------------------------------------
+    # ---- Helpers ----
 
     def _module_xmlids(self, model):
         data = self.env["ir.model.data"].search([("module", "=", "sales_plus"), ("model", "=", model)])
@@ -29,9 +29,7 @@ class TestFoundation(SalesPlusCommon):
 
         return {xmlid for xmlid, menu_id in menus.items() if reachable(menu_id)}
 
-    # ------------------------------------------------------------
-    # Security skeleton
-    # ------------------------------------------------------------
+    # ---- Security skeleton ----
 
     def test_groups_imply_sales_team_groups(self):
         has = {role: user.has_group for role, user in self.sp_users.items()}
@@ -147,9 +145,7 @@ class TestFoundation(SalesPlusCommon):
         salesperson.active = False
         self.assertEqual(company._sales_plus_responsible(salesperson), self.sp_users["manager"])
 
-    # ------------------------------------------------------------
-    # Install with and without demo data
-    # ------------------------------------------------------------
+    # ---- Install with and without demo data ----
 
     def test_demo_data_matches_install_mode(self):
         module = self.env["ir.module.module"].search([("name", "=", "sales_plus")])
@@ -183,9 +179,7 @@ class TestFoundation(SalesPlusCommon):
         self.assertGreaterEqual(len(cn_orders.partner_id.state_id), 5)
         self.assertTrue(all("\u4e00" <= name[0] <= "\u9fff" for name in cn_orders.partner_id.mapped("name")))
 
-    # ------------------------------------------------------------
-    # Visibility scope shared by record rules and raw SQL
-    # ------------------------------------------------------------
+    # ---- Visibility scope shared by record rules and raw SQL ----
 
     def test_scope_per_group(self):
         leader, user = self.sp_users["team_leader"], self.sp_users["user"]

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -60,9 +62,7 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         cls.Alert = cls.env["sales_plus.stock.alert"]
         cls._set_stock(cls.widget, cls.warehouse, 10)
 
-    # ------------------------------------------------------------
-    # helpers
-    # ------------------------------------------------------------
+    # ---- helpers ----
 
     def _order(self, lines, warehouse=None, user=None, **values):
         return self.env["sale.order"].create(
@@ -85,9 +85,7 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         picking.move_ids.picked = True
         picking._action_done()
 
-    # ------------------------------------------------------------
-    # figures at quotation time
-    # ------------------------------------------------------------
+    # ---- figures at quotation time ----
 
     def test_quotation_figures_and_shortage(self):
         order = self._order([(self.widget, 15)])
@@ -185,9 +183,7 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         late = self._alerts(order_id=order.id, alert_type="late_shipment")
         self.assertEqual(late.picking_id, order.picking_ids.filtered(lambda p: p.state != "done"))
 
-    # ------------------------------------------------------------
-    # confirmation
-    # ------------------------------------------------------------
+    # ---- confirmation ----
 
     def test_confirmation_shortage_alert_and_cancel(self):
         receipt = self._incoming(self.widget, 20, NOW + timedelta(days=12))
@@ -315,9 +311,7 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         order.action_confirm()
         self.assertEqual(order.state, "sale")
 
-    # ------------------------------------------------------------
-    # safety stock and expiring quotations
-    # ------------------------------------------------------------
+    # ---- safety stock and expiring quotations ----
 
     def test_safety_stock_from_reordering_rule(self):
         self._orderpoints(self.widget, 25, 40)
@@ -452,9 +446,7 @@ class TestStockAlert(SalesPlusStockAlertCommon):
             self.company.sales_plus_stock_alert_safety_factor = -1
         self.assertEqual(self.company.sales_plus_stock_alert_demand_days, 30)
 
-    # ------------------------------------------------------------
-    # access and companies
-    # ------------------------------------------------------------
+    # ---- access and companies ----
 
     def test_access_by_role(self):
         own = self._order([(self.gadget, 3)])
@@ -513,9 +505,7 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         self.assertFalse(self.Alert.with_user(self.sp_users["manager"]).search([("id", "=", alert_b.id)]))
         self.assertEqual(self.Alert.with_user(fallback_b).search([("id", "=", alert_b.id)]), alert_b)
 
-    # ------------------------------------------------------------
-    # queries
-    # ------------------------------------------------------------
+    # ---- queries ----
 
     def _scan_queries(self):
         self.env.invalidate_all()

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Stock alerts with the optional ``mrp`` and ``purchase`` modules installed.
 
 sales_plus depends on neither: these tests are tagged ``sales_plus_extra`` and
@@ -91,9 +93,7 @@ class TestStockAlertWithMrpPurchase(SalesPlusStockAlertCommon):
             }
         )
 
-    # ------------------------------------------------------------
-    # kits
-    # ------------------------------------------------------------
+    # ---- kits ----
 
     def test_kit_figures_from_components(self):
         line = self._order(self.kit, 4, {"commitment_date": NOW + timedelta(days=5)}).order_line
@@ -189,9 +189,7 @@ class TestStockAlertWithMrpPurchase(SalesPlusStockAlertCommon):
         self.assertEqual(alert.state, "resolved")
         self.assertFalse(self._alerts(product_id=self.kit.id, alert_type="safety_stock"))
 
-    # ------------------------------------------------------------
-    # routing to the purchase representative
-    # ------------------------------------------------------------
+    # ---- routing to the purchase representative ----
 
     def test_safety_stock_to_vendor_buyer(self):
         self.assertIn("buyer_id", self.env["res.partner"]._fields)

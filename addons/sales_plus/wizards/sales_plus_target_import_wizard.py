@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import io
 from datetime import date, datetime
@@ -16,9 +18,7 @@ class SalesPlusTargetImportWizard(models.TransientModel):
     _name = "sales_plus.target.import.wizard"
     _description = "Import Sales Targets from XLSX"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     company_id = fields.Many2one(
         comodel_name="res.company",
@@ -28,9 +28,7 @@ class SalesPlusTargetImportWizard(models.TransientModel):
     file = fields.Binary(string="XLSX File")
     filename = fields.Char()
 
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_import(self):
         """Create every target of the file, or none: a file with any bad row is
@@ -55,9 +53,7 @@ class SalesPlusTargetImportWizard(models.TransientModel):
             "domain": [("id", "in", targets.ids)],
         }
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # ---- Business methods ----
 
     def _read_rows(self):
         import openpyxl  # noqa: PLC0415 (a dependency of Odoo's own base_import)

@@ -1,3 +1,5 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
 from odoo import api, fields, models
@@ -14,9 +16,7 @@ class SalesPlusTargetSpreadWizard(models.TransientModel):
     _description = "Spread a Yearly Target over Months"
     _check_company_auto = True
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # ---- Fields ----
 
     target_id = fields.Many2one(
         comodel_name="sales_plus.target",
@@ -53,9 +53,7 @@ class SalesPlusTargetSpreadWizard(models.TransientModel):
     weight_12 = fields.Float(string="December (%)", default=100 / 12)
     weight_total = fields.Float(string="Total (%)", compute="_compute_weight_total")
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # ---- Compute methods ----
 
     @api.depends(*(f"weight_{m:02d}" for m in MONTHS))
     def _compute_weight_total(self):
@@ -65,9 +63,7 @@ class SalesPlusTargetSpreadWizard(models.TransientModel):
     def _weights(self):
         return [self[f"weight_{m:02d}"] for m in MONTHS]
 
-    # ------------------------------------------------------------
-    # ONCHANGE METHODS
-    # ------------------------------------------------------------
+    # ---- Onchange methods ----
 
     @api.onchange("target_id")
     def _onchange_target_id(self):
@@ -99,9 +95,7 @@ class SalesPlusTargetSpreadWizard(models.TransientModel):
             )
         return values
 
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
+    # ---- Action methods ----
 
     def action_spread(self):
         self.ensure_one()
