@@ -207,6 +207,8 @@ def floor(cockpit, filters):
     current lines by product, invoices by salesperson, matched payments by
     salesperson, with the joins telling an invoice from a payment), in the same
     transaction settings as the payload. Returns (seconds, statements)."""
+    from odoo.addons.sales_plus.tools import tune_transaction  # noqa: PLC0415
+
     normalized = cockpit._normalize_filters(filters)
     periods = cockpit._periods(normalized)
     start = min(p[0] for p in periods.values())
@@ -249,7 +251,7 @@ def floor(cockpit, filters):
               AND partial.max_date >= %(first_day)s AND partial.max_date < %(end_day)s
             GROUP BY inv.invoice_user_id""",
     ]
-    cockpit._tune_transaction()
+    tune_transaction(cockpit.env)
 
     def run():
         for statement in statements:

@@ -3,7 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import plaintext2html
+
+from ..tools import LOCK_PRICE_DECISION, try_lock
 
 # order fields whose change can make a price worse (see _price_approval_check_changes)
 PRICE_APPROVAL_ORDER_TRIGGERS = {
@@ -15,8 +17,6 @@ PRICE_APPROVAL_ORDER_TRIGGERS = {
     "company_id",
     "fiscal_position_id",
 }
-# first key of the PostgreSQL advisory lock taken while an approver decides
-_DECISION_LOCK_CLASS = 190_404
 
 
 class SaleOrder(models.Model):
@@ -387,10 +387,7 @@ class SaleOrder(models.Model):
         """One approver decides at a time: a second one gets a clear message
         instead of waiting or approving twice."""
         self.ensure_one()
-        locked = self.env.execute_query(
-            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", _DECISION_LOCK_CLASS, self.id)
-        )[0][0]
-        if not locked:
+        if not try_lock(self.env, LOCK_PRICE_DECISION, self.id):
             raise UserError(
                 self.env._(
                     "Another approver is deciding on %(order)s right now. Reload the order in a moment.",

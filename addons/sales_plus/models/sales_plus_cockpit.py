@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..services import cockpit_pacing
+from ..tools import tune_transaction
 
 # the three periods every figure is computed for
 CURRENT, PREVIOUS, LAST_YEAR = "current", "previous", "last_year"
@@ -36,8 +37,6 @@ UNGRADED_SEGMENT = -1
 UNGRADED_ABC = "none"
 RANKING_SIZE = 10
 PARETO_SIZE = 20
-# memory for each sort or hash of the cockpit's queries (see _tune_transaction)
-WORK_MEM = "16MB"
 
 
 class SalesPlusCockpit(models.AbstractModel):
@@ -65,7 +64,7 @@ class SalesPlusCockpit(models.AbstractModel):
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
         self.env.flush_all()
-        self._tune_transaction()
+        tune_transaction(self.env)
         orders = self._query_orders(filters, periods)
         lines = self._query_order_lines(filters, periods)
         customers, segments, pareto = self._query_customers(filters, periods)
@@ -196,22 +195,6 @@ class SalesPlusCockpit(models.AbstractModel):
         )
 
     # ---- Filters and periods ----
-
-    def _tune_transaction(self):
-        """Settings of the current transaction only (they end with it) for the
-        aggregates of the cockpit: no JIT compilation (it costs more than it
-        saves on queries of a few hundred milliseconds) and enough memory for
-        their sorts and hashes not to spill to disk (never lowered)."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT set_config('jit', 'off', true),
-                       CASE WHEN pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(%(memory)s)
-                            THEN set_config('work_mem', %(memory)s, true) END
-                """,
-                memory=WORK_MEM,
-            )
-        )
 
     def _today(self):
         return fields.Date.context_today(self.with_context(tz=self._tz()))

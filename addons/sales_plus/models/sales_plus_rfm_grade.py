@@ -11,11 +11,9 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..services import local_date
+from ..tools import LOCK_RFM_REGRADE, try_lock, tune_transaction
 
 _logger = logging.getLogger(__name__)
-
-# pg_try_advisory_xact_lock(key, company_id): one regrade per company at a time
-RFM_LOCK_KEY = 0x53505246  # "SPRF"
 
 # the columns a regrade writes, compared with IS DISTINCT FROM to write only changes
 GRADE_COLUMNS = (
@@ -162,7 +160,7 @@ class SalesPlusRfmGrade(models.Model):
         Runs as superuser: callers check the user's right to regrade.
         """
         start = time.perf_counter()
-        if not self._rfm_try_lock(company):
+        if not try_lock(self.env, LOCK_RFM_REGRADE, company.id):
             if raise_if_locked:
                 raise UserError(
                     self.env._(
@@ -201,7 +199,7 @@ class SalesPlusRfmGrade(models.Model):
     def _regrade_partners(self, partners, company):
         """Regrade ``partners`` (their commercial partners) in ``company``
         against the score boundaries of the company's last full regrade."""
-        if not self._rfm_try_lock(company):
+        if not try_lock(self.env, LOCK_RFM_REGRADE, company.id):
             raise UserError(
                 self.env._(
                     "A regrade of %(company)s is already running; try again in a moment.",
@@ -225,12 +223,6 @@ class SalesPlusRfmGrade(models.Model):
             partner_ids=partners.commercial_partner_id.ids,
         )
 
-    def _rfm_try_lock(self, company):
-        """A transaction-level advisory lock on the company's grading: never
-        waits, never locks a sale order."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", RFM_LOCK_KEY, company.id))
-        return self.env.cr.fetchone()[0]
-
     def _rfm_run(self, company, config, scores, partner_ids=None):
         """Compute, compare and write the grades of ``company`` in one statement,
         then notify salespeople of the moves into watched segments.
@@ -245,9 +237,9 @@ class SalesPlusRfmGrade(models.Model):
         today = company._sales_plus_rfm_today()
         statement = self._rfm_statement(company, config, scores, partner_ids, today, now)
         # PostgreSQL's JIT spends seconds compiling this statement for nothing
-        # (its row estimates of the CTEs are far too high): off for this
-        # transaction, in the same round trip
-        self.env.cr.execute(SQL("SET LOCAL jit = off; %s", statement))
+        # (its row estimates of the CTEs are far too high): off for this transaction
+        tune_transaction(self.env)
+        self.env.cr.execute(statement)
         row = self.env.cr.dictfetchone()
         self.env.invalidate_all()
         self._rfm_notify(company, row["notify"] or [])

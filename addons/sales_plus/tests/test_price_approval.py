@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.sales_plus.models.sale_order_line_price_approval import SaleOrderLine as PriceApprovalLine
-from odoo.addons.sales_plus.models.sale_order_price_approval import _DECISION_LOCK_CLASS
+from odoo.addons.sales_plus.tools import LOCK_PRICE_DECISION as _DECISION_LOCK_CLASS
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, new_test_user, tagged

@@ -8,8 +8,8 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.addons.sales_plus.models.sales_plus_rfm_grade import RFM_LOCK_KEY
 from odoo.addons.sales_plus.services import local_date
+from odoo.addons.sales_plus.tools import LOCK_RFM_REGRADE as RFM_LOCK_KEY
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.sql_db import db_connect
@@ -484,13 +484,13 @@ class TestRfmGrading(RfmCommon):
         # read), every time: the order confirmation in between (stock alert scan)
         # may evict caches, so both runs start cold
         self.env.invalidate_all()
-        with self.assertQueryCount(9):
+        with self.assertQueryCount(10):
             result = self.Grade.sudo()._regrade_partners(customer, self.company_a)
         self.assertEqual(result["changed"], 1)
         self._orders([(self.customers[3], 10.0, 1)])
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(9):
+        with self.assertQueryCount(10):
             result = self.Grade.sudo()._regrade_partners(customer, self.company_a)
         self.assertEqual(result["changed"], 1)
 
@@ -908,12 +908,12 @@ class TestRfmQueryCount(RfmCommon):
         for company in (small, large):
             # first run: every customer graded, history written, win-back activities scheduled
             self.env.invalidate_all()
-            with self.assertQueryCount(9):
+            with self.assertQueryCount(10):
                 result = Grade._regrade_company(company)
             self.assertEqual(result["changed"], result["graded"])
             # second run: nothing to write
             self.env.invalidate_all()
-            with self.assertQueryCount(9):
+            with self.assertQueryCount(10):
                 result = Grade._regrade_company(company)
             self.assertEqual(result["changed"], 0)
         self.assertEqual(Grade.search_count([("company_id", "=", large.id)]), 40)
