@@ -5,8 +5,6 @@ from . import res_config_settings
 from . import res_users
 from . import res_users_settings
 from . import sales_plus_demo
-from . import sale_order
-from . import sale_order_line
 from . import sales_plus_stock_alert
 from . import stock_warehouse
 from . import stock_picking
@@ -21,8 +19,14 @@ from . import sales_plus_price_rule
 from . import sales_plus_price_rule_threshold
 from . import tier_definition
 from . import tier_review
+from . import sale_order_line_stock_alert
 from . import sale_order_line_price_approval
+from . import sale_order_line
+from . import sale_order_stock_alert
 from . import sale_order_price_approval
+from . import sale_order_cockpit
+from . import sale_order_rfm
+from . import sale_order
 from . import sales_plus_price_approval_demo
 from . import sales_plus_target
 from . import sales_plus_cockpit

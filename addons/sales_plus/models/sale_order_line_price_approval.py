@@ -168,23 +168,6 @@ class SaleOrderLine(models.Model):
                 rule=line.price_approval_rule_id.display_name,
             )
 
-    # ---- CRUD methods ----
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        if not self.env.context.get("sales_plus_defer_price_check"):
-            lines.order_id._price_approval_check_changes()
-        return lines
-
-    def write(self, vals):
-        res = super().write(vals)
-        if PRICE_APPROVAL_LINE_TRIGGERS.intersection(vals) and not self.env.context.get(
-            "sales_plus_defer_price_check"
-        ):
-            self.order_id._price_approval_check_changes()
-        return res
-
     # ---- Business methods ----
 
     def _price_approval_is_analysed(self):

@@ -127,17 +127,6 @@ class SaleOrder(models.Model):
         domain = Domain("id", "in", reviews.subselect("res_id")) & Domain("state", "in", ("draft", "sent"))
         return domain if operator == "in" else ~domain
 
-    # ---- CRUD methods ----
-
-    def write(self, vals):
-        if not PRICE_APPROVAL_ORDER_TRIGGERS.intersection(vals) or self.env.context.get(
-            "sales_plus_defer_price_check"
-        ):
-            return super().write(vals)
-        res = super(SaleOrder, self.with_context(sales_plus_defer_price_check=True)).write(vals)
-        self._price_approval_check_changes()
-        return res
-
     # ---- Action methods ----
 
     def action_request_price_approval(self):
@@ -266,11 +255,6 @@ class SaleOrder(models.Model):
 
     def _has_to_be_paid(self):
         return super()._has_to_be_paid() and not self._price_approval_is_blocked()
-
-    def _action_cancel(self):
-        res = super()._action_cancel()
-        self._price_approval_sync_activities()
-        return res
 
     # ---- Business methods ----
 
