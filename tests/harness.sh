@@ -14,8 +14,9 @@
 # Environment: ODOO_PATH (default /opt/odoo), SALES_PLUS_VENV_ROOT (default
 # ~/.cache/sales_plus), PGHOST/PGPORT/PGUSER/PGPASSWORD (default
 # 127.0.0.1/5432/current user), DEMO_DB (default sales_plus_demo), DEMO_PORT
-# (default 8069). The Docker image sets SALES_PLUS_NO_VENV=1 (requirements are
-# installed system-wide) and SALES_PLUS_OCA_ADDONS (where the OCA modules are).
+# (default 8069). The Docker tests image sets SALES_PLUS_NO_VENV=1 (Odoo and the
+# requirements are installed already) and SALES_PLUS_OCA_ADDONS (where the OCA
+# modules are). Only `python3` is ever called: Ubuntu and Debian have no `python`.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -84,7 +85,7 @@ ensure_venv() {
         touch "$VENV/.complete"
     fi
     export PATH="$VENV/bin:$PATH"
-    set_addons_path "${SALES_PLUS_OCA_ADDONS:-$VENV/lib/python$("$VENV/bin/python" -c 'import sys;print("%d.%d"%sys.version_info[:2])')/site-packages/odoo/addons}"
+    set_addons_path "${SALES_PLUS_OCA_ADDONS:-$VENV/lib/python$("$VENV/bin/python3" -c 'import sys;print("%d.%d"%sys.version_info[:2])')/site-packages/odoo/addons}"
 }
 
 set_addons_path() { # set_addons_path OCA_ADDONS
@@ -128,7 +129,7 @@ free_port() {
 }
 
 odoo_bin() {
-    python "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --db_host="$PGHOST" --db_port="$PGPORT" \
+    python3 "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --db_host="$PGHOST" --db_port="$PGPORT" \
         --db_user="$PGUSER" "$@"
 }
 
@@ -246,7 +247,7 @@ odoo_tests() {
 pytest_suite() {
     local out rc=0 passed failed
     out="$LOG_DIR/pytest.log"
-    (cd "$ROOT" && ODOO_PATH="$ODOO_PATH" ADDONS_PATH="$ADDONS_PATH" python -m pytest -q -p no:cacheprovider tests) >"$out" 2>&1 || rc=$?
+    (cd "$ROOT" && ODOO_PATH="$ODOO_PATH" ADDONS_PATH="$ADDONS_PATH" python3 -m pytest -q -p no:cacheprovider tests) >"$out" 2>&1 || rc=$?
     passed=$(grep -Eo '[0-9]+ passed' "$out" | tail -n1 | cut -d' ' -f1 || true)
     failed=$( (grep -Eo '[0-9]+ (failed|errors?)' "$out" || true) | awk '{s+=$1} END {print s+0}')
     passed=${passed:-0}
@@ -285,7 +286,7 @@ Sales Plus demo: http://127.0.0.1:$port/odoo?db=$db
   salesperson:    lwei / lwei
 Stop with Ctrl-C.
 MSG
-    exec python "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --db_host="$PGHOST" --db_port="$PGPORT" \
+    exec python3 "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --db_host="$PGHOST" --db_port="$PGPORT" \
         --db_user="$PGUSER" -d "$db" --db-filter "^$db\$" --http-interface 127.0.0.1 --http-port "$port" \
         --workers 0 --max-cron-threads 1
 }
@@ -297,11 +298,11 @@ export_pot() { # export_pot DB OUTPUT
     local conf="$LOG_DIR/odoo-i18n.conf"
     printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\n' \
         "$ADDONS_PATH" "$PGHOST" "$PGPORT" "$PGUSER" >"$conf"
-    python "$ODOO_PATH/odoo-bin" i18n export -c "$conf" -d "$1" -l pot -o "$2" sales_plus >"$LOG_DIR/pot.log" 2>&1
+    python3 "$ODOO_PATH/odoo-bin" i18n export -c "$conf" -d "$1" -l pot -o "$2" sales_plus >"$LOG_DIR/pot.log" 2>&1
 }
 
 pot_terms() { # the msgids of a .pot, sorted, without its header
-    python - "$1" <<'PY'
+    python3 - "$1" <<'PY'
 import sys, polib
 for e in sorted(polib.pofile(sys.argv[1]), key=lambda e: (e.msgctxt or "", e.msgid)):
     print(repr((e.msgctxt, e.msgid)))
@@ -332,7 +333,7 @@ cmd_pot() {
     odoo_bin -d "$db" -i sales_plus --stop-after-init --workers 0 --max-cron-threads 0 --log-level warn \
         --http-port "$(free_port)" --http-interface 127.0.0.1
     export_pot "$db" "$ROOT/addons/sales_plus/i18n/sales_plus.pot" || { cat "$LOG_DIR/pot.log" >&2; exit 1; }
-    python "$ROOT/tests/i18n_tool.py" merge
+    python3 "$ROOT/tests/i18n_tool.py" merge
 }
 
 # Benchmarks: tests/bench_NAME.py creates its own database, prints its figures
@@ -342,7 +343,7 @@ cmd_bench() {
     [ -f "$ROOT/tests/bench_$name.py" ] || die "no benchmark tests/bench_$name.py"
     prepare
     shift
-    ODOO_PATH="$ODOO_PATH" ADDONS_PATH="$ADDONS_PATH" python "$ROOT/tests/bench_$name.py" "$@"
+    ODOO_PATH="$ODOO_PATH" ADDONS_PATH="$ADDONS_PATH" python3 "$ROOT/tests/bench_$name.py" "$@"
 }
 
 # Screenshots of the README: the Chinese browser tours of test_l10n_ui.py, on a
