@@ -166,11 +166,10 @@ class ResPartner(models.Model):
         boundaries of the company's last full regrade."""
         partners = self.commercial_partner_id
         user = self.env.user
-        scope = user._sales_plus_scope()
-        in_scope = scope["all"] or all(
-            p.user_id.id in scope["user_ids"] or p.user_id.sale_team_id.id in scope["team_ids"]
-            for p in partners
-        )
+        # a customer has no team of its own: it belongs to the teams its
+        # salesperson is a member of (the Sales Plus scope with membership)
+        scope = user._sales_plus_scope_domain(["user_id"], membership=True)
+        in_scope = partners.sudo().filtered_domain(scope) == partners.sudo()
         if not user.has_group("sales_plus.group_sales_plus_user") or not in_scope:
             raise AccessError(self.env._("You can only regrade the customers you are responsible for."))
         self.env["sales_plus.rfm.grade"].sudo()._regrade_partners(partners, self.env.company)

@@ -7,6 +7,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..services import cockpit_pacing
@@ -117,7 +118,6 @@ class SalesPlusCockpit(models.AbstractModel):
         company_id = filters["company_id"]
         user_id = key.get("user_id") or filters["user_id"]
         team_id = key.get("team_id") or filters["team_id"]
-        scope = self.env.user._sales_plus_scope()
         if kind == "orders":
             begin, stop = self._utc_bounds(start, end)
             domain = [
@@ -126,7 +126,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 ("date_order", ">=", begin),
                 ("date_order", "<", stop),
             ]
-            domain += self._scope_domain(scope, "user_id", "team_id", user_id, team_id)
+            domain += self._scope_domain("user_id", "team_id", user_id, team_id)
             for field in ("cockpit_customer_id.country_id", "cockpit_customer_id.state_id"):
                 short = field.split(".")[1]
                 if key.get(short):
@@ -162,7 +162,7 @@ class SalesPlusCockpit(models.AbstractModel):
                     ("invoice_date", ">=", start),
                     ("invoice_date", "<=", end),
                 ]
-            domain += self._scope_domain(scope, "invoice_user_id", "team_id", user_id, team_id)
+            domain += self._scope_domain("invoice_user_id", "team_id", user_id, team_id)
             if key.get("country_id"):
                 domain.append(("commercial_partner_id.country_id", "=", key["country_id"]))
             if key.get("product_id"):
@@ -314,17 +314,14 @@ class SalesPlusCockpit(models.AbstractModel):
             condition = SQL("%s AND %s = %s", condition, team_column, filters["team_id"])
         return condition
 
-    def _scope_domain(self, scope, user_field, team_field, user_id, team_id):
-        domain = []
-        if not scope["all"]:
-            domain = [(user_field, "in", scope["user_ids"])]
-            if scope["team_ids"]:
-                domain = ["|", *domain, (team_field, "in", scope["team_ids"])]
+    def _scope_domain(self, user_field, team_field, user_id, team_id):
+        """:meth:`_scope_sql` as a domain (list) of the records behind a figure."""
+        domain = self.env.user._sales_plus_scope_domain([user_field], team_field)
         if user_id:
-            domain.append((user_field, "=", user_id))
+            domain &= Domain(user_field, "=", user_id)
         if team_id:
-            domain.append((team_field, "=", team_id))
-        return domain
+            domain &= Domain(team_field, "=", team_id)
+        return [] if domain.is_true() else list(domain)
 
     def _slot_unit(self, periods):
         start, end = periods[CURRENT]

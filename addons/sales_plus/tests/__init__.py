@@ -10,3 +10,4 @@ from . import test_stock_alert_mrp
 from . import test_rfm
 from . import test_price_approval
 from . import test_cockpit
+from . import test_scope
