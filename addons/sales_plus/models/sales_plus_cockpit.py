@@ -38,6 +38,54 @@ UNGRADED_SEGMENT = -1
 UNGRADED_ABC = "none"
 RANKING_SIZE = 10
 PARETO_SIZE = 20
+# what the queries read, flushed before they run (see _flush_sources)
+SOURCES = {
+    "orders": (
+        "sale.order",
+        [
+            "state",
+            "company_id",
+            "date_order",
+            "user_id",
+            "team_id",
+            "cockpit_customer_id",
+            "amount_untaxed",
+            "currency_rate",
+            "margin",
+        ],
+    ),
+    "order_lines": (
+        "sale.order.line",
+        ["order_id", "product_id", "price_subtotal", "margin", "product_uom_qty", "display_type"],
+    ),
+    "products": ("product.product", ["product_tmpl_id"]),
+    "templates": ("product.template", ["categ_id"]),
+    "partners": ("res.partner", ["country_id", "state_id"]),
+    "grades": ("sales_plus.rfm.grade", ["partner_id", "company_id", "segment_id", "abc_class"]),
+    "moves": (
+        "account.move",
+        [
+            "state",
+            "move_type",
+            "company_id",
+            "invoice_date",
+            "invoice_date_due",
+            "invoice_user_id",
+            "team_id",
+            "commercial_partner_id",
+            "amount_untaxed_signed",
+            "amount_total_signed",
+            "amount_residual_signed",
+            "payment_state",
+        ],
+    ),
+    "move_lines": ("account.move.line", ["move_id"]),
+    "partials": (
+        "account.partial.reconcile",
+        ["company_id", "max_date", "amount", "debit_move_id", "credit_move_id"],
+    ),
+    "payments": ("account.payment", ["move_id"]),
+}
 
 
 class SalesPlusCockpit(models.AbstractModel):
@@ -64,7 +112,6 @@ class SalesPlusCockpit(models.AbstractModel):
         filters = self._normalize_filters(filters or {})
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
-        self.env.flush_all()
         tune_transaction(self.env)
         orders = self._query_orders(filters, periods)
         lines = self._query_order_lines(filters, periods)
@@ -329,6 +376,12 @@ class SalesPlusCockpit(models.AbstractModel):
 
     # ---- Queries ----
 
+    def _flush_sources(self, *sources):
+        """Write the pending changes of what a query reads (keys of ``SOURCES``)."""
+        for source in sources:
+            model, fnames = SOURCES[source]
+            self.env[model].flush_model(fnames)
+
     def _orders_cte(self, filters, periods):
         """Confirmed orders of the three periods in company currency (their
         customer's region is joined by :meth:`_query_orders` only)."""
@@ -351,6 +404,7 @@ class SalesPlusCockpit(models.AbstractModel):
         )
 
     def _query_orders(self, filters, periods):
+        self._flush_sources("orders", "partners")
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -376,6 +430,7 @@ class SalesPlusCockpit(models.AbstractModel):
     def _query_order_lines(self, filters, periods):
         """Revenue and margin of the current period by product and by category."""
         begin, stop = self._utc_bounds(*periods[CURRENT])
+        self._flush_sources("order_lines", "orders", "products", "templates")
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -438,6 +493,7 @@ class SalesPlusCockpit(models.AbstractModel):
 
         Returns ``(customers, segments, pareto)``: see :meth:`_split_levels`,
         :meth:`_segment_breakdowns` and :meth:`_pareto`."""
+        self._flush_sources("orders", "grades")
         row = self.env.execute_query_dict(
             SQL(
                 """
@@ -558,6 +614,7 @@ class SalesPlusCockpit(models.AbstractModel):
         """Posted customer invoices and credit notes of the three periods, untaxed
         and taxed, in company currency (the signed amounts Odoo stores on each
         invoice: no scan of their lines)."""
+        self._flush_sources("moves", "partners")
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -620,6 +677,7 @@ class SalesPlusCockpit(models.AbstractModel):
         )
 
     def _query_collected(self, filters, periods):
+        self._flush_sources("partials", "move_lines", "moves")
         scope = self._scope_sql(
             filters, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
         )
@@ -641,6 +699,7 @@ class SalesPlusCockpit(models.AbstractModel):
 
     def _query_overdue(self, filters):
         """Receivables of posted customer invoices past their due date today."""
+        self._flush_sources("moves")
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -1020,7 +1079,7 @@ class SalesPlusCockpit(models.AbstractModel):
             drill, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
         )
         buckets = self._buckets_sql({CURRENT: (start, end)}, as_datetimes=False)
-        self.env.flush_all()
+        self._flush_sources("partials", "move_lines", "moves", "payments")
         rows = self.env.execute_query(
             SQL(
                 """
@@ -1042,7 +1101,7 @@ class SalesPlusCockpit(models.AbstractModel):
             if name in key:
                 value = cast(key[name]) if key[name] else None
                 conditions.append(SQL("%s IS NOT DISTINCT FROM %s", SQL.identifier(column), value))
-        self.env.flush_all()
+        self._flush_sources("orders", "grades")
         rows = self.env.execute_query(
             SQL(
                 """
@@ -1068,7 +1127,7 @@ class SalesPlusCockpit(models.AbstractModel):
         scope; new ones with their first order of the company ever among those."""
         drill = dict(filters, user_id=user_id, team_id=team_id)
         begin, stop = self._utc_bounds(start, end)
-        self.env.flush_all()
+        self._flush_sources("orders")
         rows = self.env.execute_query(
             SQL(
                 """
