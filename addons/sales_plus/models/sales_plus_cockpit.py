@@ -113,16 +113,11 @@ class SalesPlusCockpit(models.AbstractModel):
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
         tune_transaction(self.env)
-        orders = self._query_orders(filters, periods)
+        figures = self._subject_figures(filters, periods)
         lines = self._query_order_lines(filters, periods)
-        customers, segments, pareto = self._query_customers(filters, periods)
-        invoices = self._query_invoices(filters, periods)
-        collected = self._query_collected(filters, periods)
-        overdue = self._query_overdue(filters)
-        kpis = self._kpis(orders, invoices, collected, customers, overdue)
-        by_user = self._breakdown("user_id", orders, invoices, collected, customers, overdue)
-        by_team = self._breakdown("team_id", orders, invoices, collected, customers, overdue)
-        targets = self._targets(filters, periods, company, kpis, by_user, by_team)
+        kpis, by_user, by_team = figures["kpis"], figures["user_id"], figures["team_id"]
+        orders, invoices, collected = figures["orders"], figures["invoices"], figures["collected"]
+        targets = self._targets(filters, periods, company, kpis, figures)
         payload = {
             "filters": filters,
             "options": self._filter_options(filters),
@@ -146,9 +141,9 @@ class SalesPlusCockpit(models.AbstractModel):
             "top_products_margin": self._named(lines["product_id"], "product.product", sort="margin")[
                 :RANKING_SIZE
             ],
-            "pareto": pareto,
+            "pareto": figures["pareto"],
         }
-        payload.update(self._segment_breakdowns(segments))
+        payload.update(self._segment_breakdowns(figures["segments"]))
         return payload
 
     @api.model
@@ -326,32 +321,36 @@ class SalesPlusCockpit(models.AbstractModel):
             dict(row, bucket=key) for key, source in copies.items() for row in rows if row["bucket"] == source
         ]
 
-    def _buckets_sql(self, periods, as_datetimes):
+    def _buckets_sql(self, periods, as_datetimes, slots=True):
         """VALUES (bucket, start, stop, slots) of the periods; stop excluded;
         ``slots`` the sorted starts of their days or months, so that
         ``width_bucket(date, b.slots) - 1`` is the position of a date's slot (a
-        binary search, no timezone arithmetic per row). A period with the same
-        dates as an earlier one is left out (see :meth:`_copy_buckets`)."""
+        binary search, no timezone arithmetic per row); NULL without ``slots``
+        (figures not split by day or month). A period with the same dates as an
+        earlier one is left out (see :meth:`_copy_buckets`)."""
         rows = []
         copies = self._bucket_copies(periods)
         for key, (start, end) in periods.items():
             if key in copies:
                 continue
-            slots = self._slot_starts(periods, start, end)
+            starts = self._slot_starts(periods, start, end) if slots else None
             if as_datetimes:
                 begin, stop = self._utc_bounds(start, end)
-                slots = [self._utc_bounds(day, day)[0] for day in slots]
+                starts = starts and [self._utc_bounds(day, day)[0] for day in starts]
                 rows.append(
-                    SQL("(%s, %s::timestamp, %s::timestamp, %s::timestamp[])", key, begin, stop, slots)
+                    SQL("(%s, %s::timestamp, %s::timestamp, %s::timestamp[])", key, begin, stop, starts)
                 )
             else:
                 rows.append(
-                    SQL("(%s, %s::date, %s::date, %s::date[])", key, start, end + timedelta(days=1), slots)
+                    SQL("(%s, %s::date, %s::date, %s::date[])", key, start, end + timedelta(days=1), starts)
                 )
         return SQL("(VALUES %s) AS b(bucket, start, stop, slots)", SQL(", ").join(rows))
 
     def _scope_sql(self, filters, user_column, team_column):
-        # the pacing cron computes everybody's figures in superuser mode
+        """The rows of a query the user may see (their Sales Plus scope, by the
+        document's salesperson and team) and asked for (salesperson and team
+        filters; ``subjects``: ``(user_ids, team_ids)``, rows of those only)."""
+        # the pacing alerts compute everybody's figures in superuser mode
         condition = (
             SQL("TRUE") if self.env.su else self.env.user._sales_plus_scope_sql(user_column, team_column)
         )
@@ -359,6 +358,16 @@ class SalesPlusCockpit(models.AbstractModel):
             condition = SQL("%s AND %s = %s", condition, user_column, filters["user_id"])
         if filters["team_id"]:
             condition = SQL("%s AND %s = %s", condition, team_column, filters["team_id"])
+        if filters.get("subjects"):
+            user_ids, team_ids = filters["subjects"]
+            condition = SQL(
+                "%s AND (%s = ANY(%s) OR %s = ANY(%s))",
+                condition,
+                user_column,
+                list(user_ids),
+                team_column,
+                list(team_ids),
+            )
         return condition
 
     def _scope_domain(self, user_field, team_field, user_id, team_id):
@@ -382,8 +391,29 @@ class SalesPlusCockpit(models.AbstractModel):
             model, fnames = SOURCES[source]
             self.env[model].flush_model(fnames)
 
-    def _orders_cte(self, filters, periods):
-        """Confirmed orders of the three periods in company currency (their
+    def _grouping(self, detail, *details):
+        """How a query of one source groups its rows: by salesperson and by team
+        in each period; with ``detail`` (the payload) also the period's total
+        and ``details`` (tuples of columns: by region, by day or month).
+
+        Returns ``(columns, select, grouping, grouping_sets)``: the grouped
+        columns in the order :meth:`_split_levels` reads the level of a row, the
+        same as ``SQL``, the ``GROUPING()`` giving that level and the
+        ``GROUPING SETS``."""
+        sets = [("user_id",), ("team_id",)]
+        if detail:
+            sets = [(), *sets, *details]
+        columns = list(dict.fromkeys(column for columns in sets for column in columns))
+        grouping = SQL("GROUPING(%s)", SQL(", ").join(SQL.identifier(column) for column in columns))
+        grouping_sets = SQL(", ").join(
+            SQL("(%s)", SQL(", ").join(SQL.identifier(column) for column in ("bucket", *columns)))
+            for columns in sets
+        )
+        select = SQL(", ").join(SQL.identifier(column) for column in columns)
+        return columns, select, grouping, grouping_sets
+
+    def _orders_cte(self, filters, periods, slots=True):
+        """Confirmed orders of the periods in company currency (their
         customer's region is joined by :meth:`_query_orders` only)."""
         return SQL(
             """
@@ -398,34 +428,46 @@ class SalesPlusCockpit(models.AbstractModel):
                AND so.company_id = %(company)s
                AND %(scope)s
             """,
-            buckets=self._buckets_sql(periods, as_datetimes=True),
+            buckets=self._buckets_sql(periods, as_datetimes=True, slots=slots),
             company=filters["company_id"],
             scope=self._scope_sql(filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")),
         )
 
-    def _query_orders(self, filters, periods):
-        self._flush_sources("orders", "partners")
+    def _query_orders(self, filters, periods, detail=True):
+        """Orders, revenue and margin of each period by salesperson and team;
+        with ``detail`` also in total, by region and by day or month."""
+        self._flush_sources("orders", *(["partners"] if detail else []))
+        if detail:
+            orders = SQL(
+                """
+                SELECT o.*, commercial.country_id, commercial.state_id
+                  FROM (%s) o
+                  JOIN res_partner commercial ON commercial.id = o.customer_id
+                """,
+                self._orders_cte(filters, periods),
+            )
+        else:
+            orders = self._orders_cte(filters, periods, slots=False)
+        columns, select, grouping, grouping_sets = self._grouping(
+            detail, ("country_id", "state_id"), ("slot",)
+        )
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                WITH o AS (
-                    SELECT o.*, commercial.country_id, commercial.state_id
-                      FROM (%(orders)s) o
-                      JOIN res_partner commercial ON commercial.id = o.customer_id
-                )
-                SELECT bucket, user_id, team_id, country_id, state_id, slot,
-                       GROUPING(user_id, team_id, country_id, state_id, slot) AS level,
+                WITH o AS (%(orders)s)
+                SELECT bucket, %(columns)s, %(grouping)s AS level,
                        COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin
                   FROM o
-                 GROUP BY GROUPING SETS (
-                       (bucket), (bucket, user_id), (bucket, team_id),
-                       (bucket, country_id, state_id), (bucket, slot))
+                 GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                orders=self._orders_cte(filters, periods),
+                orders=orders,
+                columns=select,
+                grouping=grouping,
+                grouping_sets=grouping_sets,
             )
         )
         rows = self._copy_buckets(rows, periods)
-        return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
+        return self._split_levels(rows, columns)
 
     def _query_order_lines(self, filters, periods):
         """Revenue and margin of the current period by product and by category."""
@@ -479,54 +521,26 @@ class SalesPlusCockpit(models.AbstractModel):
             }
         return result
 
-    def _query_customers(self, filters, periods):
+    def _query_customers(self, filters, periods, detail=True):
         """What is counted per customer, in one pass over the orders of the
         periods (one row per customer of each period first):
 
         - customers, new customers (first confirmed order of the company ever)
           and repeat customers (two orders or more in the period), per period and
-          per salesperson / team;
-        - revenue, orders, margin and customers by RFM segment and by ABC class
-          (the customer's grade in the company), per period;
-        - the biggest customers of the current period with their cumulative
+          per salesperson / team (and in total with ``detail``);
+        - with ``detail``: revenue, orders, margin and customers by RFM segment
+          and by ABC class (the customer's grade in the company), per period;
+          the biggest customers of the current period with their cumulative
           share, and how many customers make 80% of its revenue (Pareto).
 
         Returns ``(customers, segments, pareto)``: see :meth:`_split_levels`,
-        :meth:`_segment_breakdowns` and :meth:`_pareto`."""
+        :meth:`_segment_breakdowns` and :meth:`_pareto` (empty without ``detail``)."""
         self._flush_sources("orders", "grades")
-        row = self.env.execute_query_dict(
-            SQL(
-                """
-                WITH o AS (%(orders)s),
-                firsts AS (
-                    -- over all the company's customers: one hash aggregate is faster than
-                    -- looking up the customers of the periods one by one
-                    SELECT so.cockpit_customer_id AS customer_id, MIN(so.date_order) AS first_date
-                      FROM sale_order so
-                     WHERE so.state = 'sale' AND so.company_id = %(company)s
-                     GROUP BY so.cockpit_customer_id
-                ),
-                per AS MATERIALIZED (
-                    -- one row per customer of each period, of each salesperson and of each
-                    -- team: counting rows then needs no DISTINCT (hash aggregates only)
-                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
-                           GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
-                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin,
-                           MIN(o.date_order) AS first_date
-                      FROM o
-                     GROUP BY GROUPING SETS (
-                           (o.bucket, o.customer_id), (o.bucket, o.customer_id, o.user_id),
-                           (o.bucket, o.customer_id, o.team_id))
-                ),
-                counted AS (
-                    SELECT bucket, user_id, team_id, level,
-                           COUNT(*) AS customers,
-                           -- new: the first order of the company ever is one of these
-                           COUNT(*) FILTER (WHERE per.first_date = f.first_date) AS new_customers,
-                           COUNT(*) FILTER (WHERE orders > 1) AS repeat_customers
-                      FROM per JOIN firsts f ON f.customer_id = per.customer_id
-                     GROUP BY bucket, level, user_id, team_id
-                ),
+        per_sets = ["(o.bucket, o.customer_id, o.user_id)", "(o.bucket, o.customer_id, o.team_id)"]
+        if detail:
+            per_sets.insert(0, "(o.bucket, o.customer_id)")
+        detail_ctes = SQL(
+            """,
                 segmented AS (
                     SELECT bucket, segment_key, abc_key, GROUPING(segment_key, abc_key) AS level,
                            COUNT(*) AS customers, SUM(orders)::bigint AS orders,
@@ -555,22 +569,65 @@ class SalesPlusCockpit(models.AbstractModel):
                                FILTER (WHERE rank <= %(size)s) AS top
                       FROM ranked, (SELECT SUM(revenue) AS total FROM ranked) t
                 )
-                SELECT (SELECT json_agg(counted) FROM counted) AS counted,
+            """,
+            keys=self._segment_sql(),
+            company=filters["company_id"],
+            current=CURRENT,
+            size=PARETO_SIZE,
+        )
+        detail_columns = SQL(
+            """,
                        (SELECT json_agg(segmented) FROM segmented) AS segmented,
                        pareto.customers, pareto.total, pareto.pareto_count, pareto.top
                   FROM pareto
+            """
+        )
+        row = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH o AS (%(orders)s),
+                firsts AS (
+                    -- over all the company's customers: one hash aggregate is faster than
+                    -- looking up the customers of the periods one by one
+                    SELECT so.cockpit_customer_id AS customer_id, MIN(so.date_order) AS first_date
+                      FROM sale_order so
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
+                     GROUP BY so.cockpit_customer_id
+                ),
+                per AS MATERIALIZED (
+                    -- one row per customer of each period, of each salesperson and of each
+                    -- team: counting rows then needs no DISTINCT (hash aggregates only)
+                    SELECT o.bucket, o.customer_id, o.user_id, o.team_id,
+                           GROUPING(o.user_id, o.team_id) AS level, COUNT(*) AS orders,
+                           SUM(o.amount) AS revenue, SUM(o.margin) AS margin,
+                           MIN(o.date_order) AS first_date
+                      FROM o
+                     GROUP BY GROUPING SETS (%(per_sets)s)
+                ),
+                counted AS (
+                    SELECT bucket, user_id, team_id, level,
+                           COUNT(*) AS customers,
+                           -- new: the first order of the company ever is one of these
+                           COUNT(*) FILTER (WHERE per.first_date = f.first_date) AS new_customers,
+                           COUNT(*) FILTER (WHERE orders > 1) AS repeat_customers
+                      FROM per JOIN firsts f ON f.customer_id = per.customer_id
+                     GROUP BY bucket, level, user_id, team_id
+                )%(detail_ctes)s
+                SELECT (SELECT json_agg(counted) FROM counted) AS counted%(detail_columns)s
                 """,
-                orders=self._orders_cte(filters, periods),
-                keys=self._segment_sql(),
+                orders=self._orders_cte(filters, periods, slots=False),
                 company=filters["company_id"],
-                current=CURRENT,
-                size=PARETO_SIZE,
+                per_sets=SQL(", ".join(per_sets)),
+                detail_ctes=detail_ctes if detail else SQL(),
+                detail_columns=detail_columns if detail else SQL(),
             )
         )[0]
         customers = self._split_levels(
             self._copy_buckets(row["counted"] or [], periods), ["user_id", "team_id"]
         )
         segments = {"segment": defaultdict(dict), "abc": defaultdict(dict)}
+        if not detail:
+            return customers, segments, None
         for segment in self._copy_buckets(row["segmented"] or [], periods):
             if segment["level"] == 1:
                 segments["segment"][segment["segment_key"]][segment["bucket"]] = segment
@@ -610,47 +667,68 @@ class SalesPlusCockpit(models.AbstractModel):
             UNGRADED_ABC,
         )
 
-    def _query_invoices(self, filters, periods):
-        """Posted customer invoices and credit notes of the three periods, untaxed
+    def _invoices_sql(self, filters, buckets, regions=True):
+        """Posted customer invoices and credit notes of the ``buckets``, untaxed
         and taxed, in company currency (the signed amounts Odoo stores on each
-        invoice: no scan of their lines)."""
-        self._flush_sources("moves", "partners")
+        invoice: no scan of their lines); their customer's region with
+        ``regions``."""
+        if regions:
+            region = SQL("commercial.country_id, commercial.state_id")
+            region_join = SQL("JOIN res_partner commercial ON commercial.id = move.commercial_partner_id")
+        else:
+            region, region_join = SQL("NULL::int AS country_id, NULL::int AS state_id"), SQL()
+        return SQL(
+            """
+            SELECT b.bucket, move.invoice_user_id AS user_id, move.team_id, %(region)s,
+                   width_bucket(move.invoice_date, b.slots) - 1 AS slot,
+                   move.amount_untaxed_signed AS untaxed,
+                   CASE WHEN move.move_type = 'out_refund'
+                        THEN move.amount_untaxed_signed ELSE 0 END AS refunded,
+                   move.amount_total_signed AS total
+              FROM account_move move
+              JOIN %(buckets)s ON move.invoice_date >= b.start AND move.invoice_date < b.stop
+              %(region_join)s
+             WHERE move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_refund')
+               AND move.company_id = %(company)s
+               AND %(scope)s
+            """,
+            region=region,
+            region_join=region_join,
+            buckets=buckets,
+            company=filters["company_id"],
+            scope=self._scope_sql(
+                filters, SQL.identifier("move", "invoice_user_id"), SQL.identifier("move", "team_id")
+            ),
+        )
+
+    def _query_invoices(self, filters, periods, detail=True):
+        """Invoiced, credit notes and invoiced with taxes of each period by
+        salesperson and team; with ``detail`` also in total, by region and by
+        day or month."""
+        self._flush_sources("moves", *(["partners"] if detail else []))
+        columns, select, grouping, grouping_sets = self._grouping(
+            detail, ("country_id", "state_id"), ("slot",)
+        )
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                WITH l AS (
-                    SELECT b.bucket, move.invoice_user_id AS user_id, move.team_id,
-                           commercial.country_id, commercial.state_id,
-                           width_bucket(move.invoice_date, b.slots) - 1 AS slot,
-                           move.amount_untaxed_signed AS untaxed,
-                           CASE WHEN move.move_type = 'out_refund'
-                                THEN move.amount_untaxed_signed ELSE 0 END AS refunded,
-                           move.amount_total_signed AS total
-                      FROM account_move move
-                      JOIN %(buckets)s ON move.invoice_date >= b.start AND move.invoice_date < b.stop
-                      JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
-                     WHERE move.state = 'posted'
-                       AND move.move_type IN ('out_invoice', 'out_refund')
-                       AND move.company_id = %(company)s
-                       AND %(scope)s
-                )
-                SELECT bucket, user_id, team_id, country_id, state_id, slot,
-                       GROUPING(user_id, team_id, country_id, state_id, slot) AS level,
+                WITH l AS (%(invoices)s)
+                SELECT bucket, %(columns)s, %(grouping)s AS level,
                        SUM(untaxed) AS invoiced, SUM(refunded) AS refunded, SUM(total) AS invoiced_total
                   FROM l
-                 GROUP BY GROUPING SETS (
-                       (bucket), (bucket, user_id), (bucket, team_id),
-                       (bucket, country_id, state_id), (bucket, slot))
+                 GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                buckets=self._buckets_sql(periods, as_datetimes=False),
-                company=filters["company_id"],
-                scope=self._scope_sql(
-                    filters, SQL.identifier("move", "invoice_user_id"), SQL.identifier("move", "team_id")
+                invoices=self._invoices_sql(
+                    filters, self._buckets_sql(periods, as_datetimes=False, slots=detail), regions=detail
                 ),
+                columns=select,
+                grouping=grouping,
+                grouping_sets=grouping_sets,
             )
         )
         rows = self._copy_buckets(rows, periods)
-        return self._split_levels(rows, ["user_id", "team_id", "country_id", "state_id", "slot"])
+        return self._split_levels(rows, columns)
 
     def _collected_sql(self, filters, buckets, scope):
         """Payments matched with posted customer invoices, dated by the matching
@@ -676,26 +754,31 @@ class SalesPlusCockpit(models.AbstractModel):
             scope=scope,
         )
 
-    def _query_collected(self, filters, periods):
+    def _query_collected(self, filters, periods, detail=True):
+        """Collected of each period by salesperson and team; with ``detail``
+        also in total and by day or month."""
         self._flush_sources("partials", "move_lines", "moves")
         scope = self._scope_sql(
             filters, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
         )
+        buckets = self._buckets_sql(periods, as_datetimes=False, slots=detail)
+        columns, select, grouping, grouping_sets = self._grouping(detail, ("slot",))
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 WITH c AS (%(collected)s)
-                SELECT bucket, user_id, team_id, slot,
-                       GROUPING(user_id, team_id, slot) AS level,
-                       SUM(amount) AS collected
+                SELECT bucket, %(columns)s, %(grouping)s AS level, SUM(amount) AS collected
                   FROM c
-                 GROUP BY GROUPING SETS ((bucket), (bucket, user_id), (bucket, team_id), (bucket, slot))
+                 GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                collected=self._collected_sql(filters, self._buckets_sql(periods, as_datetimes=False), scope),
+                collected=self._collected_sql(filters, buckets, scope),
+                columns=select,
+                grouping=grouping,
+                grouping_sets=grouping_sets,
             )
         )
         rows = self._copy_buckets(rows, periods)
-        return self._split_levels(rows, ["user_id", "team_id", "slot"])
+        return self._split_levels(rows, columns)
 
     def _query_overdue(self, filters):
         """Receivables of posted customer invoices past their due date today."""
@@ -753,6 +836,40 @@ class SalesPlusCockpit(models.AbstractModel):
 
     # ---- Figures ----
 
+    def _subject_figures(self, filters, periods, detail=True):
+        """The figures of each period by salesperson and by sales team
+        (``{"user_id": {id: {bucket: figures}}, "team_id": ...}``), from one
+        query per source (orders, invoices, payments, customers): what targets
+        measure, read by the cockpit's targets section and by the pacing alerts
+        (``sales_plus.target._pacing_actuals``).
+
+        With ``detail`` (the payload) the same queries also give the periods'
+        totals (``kpis``), overdue receivables, the rows by region and by day or
+        month (``orders``, ``invoices``, ``collected``) and the customers by
+        segment and for the Pareto (``segments``, ``pareto``)."""
+        orders = self._query_orders(filters, periods, detail)
+        invoices = self._query_invoices(filters, periods, detail)
+        collected = self._query_collected(filters, periods, detail)
+        customers, segments, pareto = self._query_customers(filters, periods, detail)
+        overdue = self._query_overdue(filters) if detail else {"total": 0.0, "user_id": {}, "team_id": {}}
+        sources = (orders, invoices, collected, customers, overdue)
+        result = {field: self._breakdown(field, list(periods), *sources) for field in ("user_id", "team_id")}
+        if detail:
+            result.update(
+                kpis=self._kpis(*sources),
+                orders=orders,
+                invoices=invoices,
+                collected=collected,
+                segments=segments,
+                pareto=pareto,
+            )
+        return result
+
+    def _subject_figure(self, figures, field, subject_id, bucket, metric):
+        """The figure ``metric`` of a salesperson (``field`` user_id) or sales team
+        (team_id) in ``bucket`` of :meth:`_subject_figures`: a target's actual."""
+        return figures[field].get(subject_id, {}).get(bucket, {}).get(metric, 0.0)
+
     def _figures(self, order_row, invoice_row, collected_row, customer_row, overdue):
         order_row, invoice_row = order_row or {}, invoice_row or {}
         collected_row, customer_row = collected_row or {}, customer_row or {}
@@ -793,11 +910,11 @@ class SalesPlusCockpit(models.AbstractModel):
             for bucket in BUCKETS
         }
 
-    def _breakdown(self, field, orders, invoices, collected, customers, overdue):
+    def _breakdown(self, field, buckets, orders, invoices, collected, customers, overdue):
         """``{id: {bucket: figures}}`` by salesperson or team."""
         ids = set()
         for source in (orders, invoices, collected, customers):
-            for bucket in BUCKETS:
+            for bucket in buckets:
                 ids |= set(source[field][bucket])
         ids |= set(overdue[field])
         return {
@@ -809,7 +926,7 @@ class SalesPlusCockpit(models.AbstractModel):
                     customers[field][bucket].get(record_id),
                     overdue[field].get(record_id, 0.0) if bucket == CURRENT else 0.0,
                 )
-                for bucket in BUCKETS
+                for bucket in buckets
             }
             for record_id in ids
         }
@@ -950,11 +1067,14 @@ class SalesPlusCockpit(models.AbstractModel):
                 day += timedelta(days=1)
         return weekdays or cockpit_pacing.MONDAY_TO_FRIDAY, tuple(holidays)
 
-    def _targets(self, filters, periods, company, kpis, by_user, by_team):
+    def _targets(self, filters, periods, company, kpis, figures):
         """Targets falling in the current period (prorated by working days when a
         target's period is longer), with completion, pacing and run-rate forecast:
         in total, per salesperson and per team (team target next to the sum of its
-        members' targets)."""
+        members' targets). A salesperson's target counts in the teams they are a
+        member of; the actuals are those of :meth:`_subject_figures` (the rows of
+        ``figures``, which get their targets)."""
+        by_user, by_team = figures["user_id"], figures["team_id"]
         start, end = periods[CURRENT]
         domain = [
             ("company_id", "=", company.id),
@@ -1005,7 +1125,7 @@ class SalesPlusCockpit(models.AbstractModel):
             totals[metric]["member_target"] = user_total
         user_rows = {
             user_id: {
-                m: pace(values.get(m, 0.0), by_user.get(user_id, {}).get(CURRENT, {}).get(m, 0.0))
+                m: pace(values.get(m, 0.0), self._subject_figure(figures, "user_id", user_id, CURRENT, m))
                 for m in TARGET_METRICS
             }
             for user_id, values in per_user.items()
@@ -1017,7 +1137,8 @@ class SalesPlusCockpit(models.AbstractModel):
             team_rows[team_id] = {}
             for metric in TARGET_METRICS:
                 row = pace(
-                    values.get(metric, 0.0), by_team.get(team_id, {}).get(CURRENT, {}).get(metric, 0.0)
+                    values.get(metric, 0.0),
+                    self._subject_figure(figures, "team_id", team_id, CURRENT, metric),
                 )
                 row["member_target"] = sum(per_user.get(u, {}).get(metric, 0.0) for u in members)
                 team_rows[team_id][metric] = row
@@ -1152,93 +1273,3 @@ class SalesPlusCockpit(models.AbstractModel):
             )
         )
         return [r[0] for r in rows]
-
-    # ---- Pacing alerts (cron) ----
-
-    @api.model
-    def _cron_pacing_alerts(self):
-        """Tell the team leader of each salesperson (or of each team) whose target
-        is behind pace: activity + email, once per target."""
-        today = fields.Date.context_today(self)
-        targets = (
-            self.env["sales_plus.target"]
-            .sudo()
-            .search([("date_from", "<=", today), ("date_to", ">=", today), ("pacing_alert_date", "=", False)])
-        )
-        for company in targets.company_id:
-            company_targets = targets.filtered(lambda t, c=company: t.company_id == c)
-            self.with_company(company)._send_pacing_alerts(company, company_targets, today)
-
-    def _send_pacing_alerts(self, company, targets, today):
-        elapsed_min = company.sales_plus_pacing_elapsed_pct / 100.0
-        completion_min = company.sales_plus_pacing_completion_pct / 100.0
-        start = min(targets.mapped("date_from"))
-        end = max(targets.mapped("date_to"))
-        weekdays, holidays = self._working_calendar(company, start, end)
-        actuals = self._target_actuals(company, targets)
-        late = self.env["sales_plus.target"]
-        activity_type = self.env.ref("sales_plus.mail_activity_type_sales_plus_followup")
-        for target in targets:
-            figures = cockpit_pacing.pacing(
-                target.amount,
-                actuals.get(target.id, 0.0),
-                target.date_from,
-                target.date_to,
-                today,
-                weekdays,
-                holidays,
-            )
-            if (
-                not target.amount
-                or figures["elapsed"] < elapsed_min
-                or figures["completion"] >= completion_min
-            ):
-                continue
-            team = target.team_id or target.user_id.sale_team_id
-            leader = company._sales_plus_responsible(team.user_id)
-            if not leader:
-                continue
-            summary = self.env._(
-                "%(target)s is behind pace: %(completion)s%% done with %(elapsed)s%% of the period gone",
-                target=target.name,
-                completion=round(figures["completion"] * 100),
-                elapsed=round(figures["elapsed"] * 100),
-            )
-            target.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=summary,
-                user_id=leader.id,
-                date_deadline=today,
-            )
-            target.message_post(
-                body=summary,
-                partner_ids=leader.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-                message_type="comment",
-            )
-            late |= target
-        late.pacing_alert_date = today
-
-    def _target_actuals(self, company, targets):
-        """Actual of each target over its own period: one payload per distinct
-        period (targets share months, so a handful of queries per run)."""
-        actuals = {}
-        by_period = defaultdict(lambda: self.env["sales_plus.target"])
-        for target in targets:
-            by_period[(target.date_from, target.date_to)] |= target
-        cockpit = self.sudo().with_context(allowed_company_ids=[company.id], tz=self.env.user.tz or "UTC")
-        for (start, end), period_targets in by_period.items():
-            payload = cockpit.get_cockpit_data(
-                {
-                    "company_id": company.id,
-                    "period_type": "custom",
-                    "date_from": start.isoformat(),
-                    "date_to": end.isoformat(),
-                }
-            )
-            users = {row["id"]: row for row in payload["by_salesperson"]}
-            teams = {row["id"]: row for row in payload["by_team"]}
-            for target in period_targets:
-                row = users.get(target.user_id.id) if target.user_id else teams.get(target.team_id.id)
-                actuals[target.id] = (row or {}).get(target.metric, 0.0)
-        return actuals

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..services import cockpit_pacing
+from ..tools import tune_transaction
 
 METRICS = [
     ("revenue", "Revenue"),
@@ -199,3 +200,118 @@ class SalesPlusTarget(models.Model):
             "target": "new",
             "context": {"default_target_id": self.id},
         }
+
+    # ---- Pacing alerts (cron) ----
+
+    @api.model
+    def _cron_pacing_alerts(self):
+        """Tell the team leaders of each running target behind pace (activity +
+        message with email notification), once per target."""
+        today = fields.Date.context_today(self)
+        targets = self.sudo().search(
+            [("date_from", "<=", today), ("date_to", ">=", today), ("pacing_alert_date", "=", False)]
+        )
+        for company in targets.company_id:
+            company_targets = targets.filtered(lambda t, c=company: t.company_id == c)
+            company_targets.with_company(company)._send_pacing_alerts(today)
+
+    def _send_pacing_alerts(self, today):
+        """Alert on the targets of one company that are behind pace on ``today``:
+        more than the company's share of their working days gone, less than its
+        share of them done."""
+        company = self.company_id
+        company.ensure_one()
+        elapsed_min = company.sales_plus_pacing_elapsed_pct / 100.0
+        completion_min = company.sales_plus_pacing_completion_pct / 100.0
+        weekdays, holidays = self.env["sales_plus.cockpit"]._working_calendar(
+            company, min(self.mapped("date_from")), max(self.mapped("date_to"))
+        )
+        actuals = self._pacing_actuals()
+        activity_type = self.env.ref("sales_plus.mail_activity_type_sales_plus_followup")
+        late = self.browse()
+        for target in self:
+            figures = cockpit_pacing.pacing(
+                target.amount, actuals[target.id], target.date_from, target.date_to, today, weekdays, holidays
+            )
+            if (
+                not target.amount
+                or figures["elapsed"] < elapsed_min
+                or figures["completion"] >= completion_min
+            ):
+                continue
+            leaders = target._pacing_leaders()
+            if not leaders:
+                continue
+            summary = self.env._(
+                "%(target)s is behind pace: %(completion)s%% done with %(elapsed)s%% of the period gone",
+                target=target.name,
+                completion=round(figures["completion"] * 100),
+                elapsed=round(figures["elapsed"] * 100),
+            )
+            for leader in leaders:
+                target.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    summary=summary,
+                    user_id=leader.id,
+                    date_deadline=today,
+                )
+            target.message_post(
+                body=summary,
+                partner_ids=leaders.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+            )
+            late |= target
+        late.pacing_alert_date = today
+
+    def _pacing_actuals(self):
+        """``{target id: actual}`` of targets of one company, each over its own
+        period: the cockpit's figures of their salespeople and teams
+        (``sales_plus.cockpit._subject_figures``, which the cockpit's targets
+        section reads too), for every distinct period of theirs at once, by
+        salesperson and team only (one query per source, whatever the number
+        of targets and periods), in superuser mode (every document counts)."""
+        company = self.company_id
+        company.ensure_one()
+        periods = {target._pacing_bucket(): (target.date_from, target.date_to) for target in self}
+        filters = {
+            "company_id": company.id,
+            "user_id": False,
+            "team_id": False,
+            "subjects": (self.user_id.ids, self.team_id.ids),
+        }
+        cockpit = (
+            self.env["sales_plus.cockpit"]
+            .sudo()
+            .with_context(allowed_company_ids=company.ids, tz=self.env.user.tz or "UTC")
+        )
+        tune_transaction(self.env)
+        figures = cockpit._subject_figures(filters, periods, detail=False)
+        return {
+            target.id: cockpit._subject_figure(
+                figures,
+                "user_id" if target.user_id else "team_id",
+                (target.user_id or target.team_id).id,
+                target._pacing_bucket(),
+                target.metric,
+            )
+            for target in self
+        }
+
+    def _pacing_bucket(self):
+        """The key of the target's period in :meth:`_pacing_actuals`."""
+        self.ensure_one()
+        return f"{self.date_from.isoformat()}/{self.date_to.isoformat()}"
+
+    def _pacing_leaders(self):
+        """Who hears that the target is behind pace: the leader of its team, or
+        of each team of its company its salesperson is a member of (a
+        salesperson's target counts in those teams), else the company's
+        fallback responsible."""
+        self.ensure_one()
+        teams = self.team_id or self.user_id.sudo().crm_team_ids.filtered(
+            lambda team: not team.company_id or team.company_id == self.company_id
+        )
+        return teams.user_id.filtered("active") or self.company_id._sales_plus_responsible(
+            self.env["res.users"]
+        )

@@ -863,12 +863,12 @@ class TestCockpitAlertsAndExports(CockpitCommon):
         )
         self._order(self.seller_a, 1000.0, datetime(2024, 3, 4, 9))
         self._order(self.seller_b, 900.0, datetime(2024, 3, 4, 9))
-        self.env["sales_plus.cockpit"]._cron_pacing_alerts()
+        self.env["sales_plus.target"]._cron_pacing_alerts()
         self.assertEqual(behind.pacing_alert_date, date(2024, 3, 20))
         self.assertFalse(on_pace.pacing_alert_date)
         self.assertEqual(behind.activity_ids.user_id, self.leader)
         self.assertIn(self.leader.partner_id, behind.message_ids[0].partner_ids)
-        self.env["sales_plus.cockpit"]._cron_pacing_alerts()
+        self.env["sales_plus.target"]._cron_pacing_alerts()
         self.assertEqual(len(behind.activity_ids), 1)
         self.assertFalse(on_pace.activity_ids)
 
@@ -877,7 +877,7 @@ class TestCockpitAlertsAndExports(CockpitCommon):
         target = self.env["sales_plus.target"].create(
             {"user_id": self.seller_a.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 10000}
         )
-        self.env["sales_plus.cockpit"]._cron_pacing_alerts()
+        self.env["sales_plus.target"]._cron_pacing_alerts()
         self.assertFalse(target.pacing_alert_date)
 
     @freeze_time(TODAY)
@@ -905,6 +905,102 @@ class TestCockpitAlertsAndExports(CockpitCommon):
         )
         self.assertIn(b"Sales Cockpit", html)
         self.assertNotIn(self.seller_b.name.encode(), html)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitPacing(CockpitCommon):
+    """The pacing alerts belong to the targets and read the cockpit's figures
+    of each target's salesperson or team over its own period."""
+
+    @freeze_time(TODAY)
+    def test_pacing_actuals_are_the_cockpits_figures(self):
+        """Each target's actual equals the figure the cockpit shows for its
+        salesperson or team over the target's period, for every metric, from
+        one query per source whatever the number of targets and periods."""
+        Target = self.env["sales_plus.target"]
+        usd = self._order(self.seller_a, 1000.0, datetime(2024, 3, 5, 9))
+        eur = self._order(
+            self.seller_b, 400.0, datetime(2024, 3, 6, 9), partner=self.customer_cn, currency="EUR"
+        )
+        self._order(self.seller_a, 300.0, datetime(2024, 2, 10, 9), partner=self.customer_cn)
+        invoice = self._invoice(usd, date(2024, 3, 6), pay=date(2024, 3, 15))
+        self._invoice(eur, date(2024, 3, 7))
+        self._refund(invoice, 100.0, date(2024, 3, 18))
+        targets = Target.create(
+            [
+                {
+                    "user_id": user.id,
+                    "metric": metric,
+                    "date_from": date_from,
+                    "amount": 10000,
+                    "period_type": kind,
+                }
+                for user in (self.seller_a, self.seller_b)
+                for metric, date_from, kind in (
+                    ("revenue", "2024-03-01", "month"),
+                    ("margin", "2024-01-01", "quarter"),
+                    ("invoiced", "2024-03-01", "month"),
+                    ("collected", "2024-01-01", "year"),
+                    ("new_customers", "2024-03-01", "month"),
+                )
+            ]
+            + [
+                {"team_id": team.id, "metric": "revenue", "date_from": "2024-01-01", "amount": 10000}
+                for team in (self.team_1, self.team_2)
+            ]
+        )
+        self.env.flush_all()
+        with self.assertQueryCount(5):  # transaction settings, orders, invoices, payments, customers
+            actuals = targets._pacing_actuals()
+        cockpit = self.env["sales_plus.cockpit"]
+        checked = 0
+        for target in targets:
+            payload = cockpit.get_cockpit_data(
+                {"period_type": "custom", "date_from": target.date_from, "date_to": target.date_to}
+            )
+            rows = {row["id"]: row for row in payload["by_salesperson" if target.user_id else "by_team"]}
+            row = rows.get((target.user_id or target.team_id).id, {})
+            self.assertAlmostEqual(actuals[target.id], row.get(target.metric, 0.0), msg=target.name)
+            checked += bool(actuals[target.id])
+        self.assertGreater(checked, 6, "most targets have an actual")
+        # the figures themselves
+        self.assertAlmostEqual(actuals[targets[0].id], 900.0)  # seller A's revenue: 1000 - 100
+        self.assertAlmostEqual(actuals[targets[5].id], 200.0)  # seller B's revenue: 400 EUR
+
+    @freeze_time(TODAY)
+    def test_pacing_alert_to_the_leaders_of_the_salespersons_teams(self):
+        """A salesperson's target behind pace goes to the leader of each team of
+        the company they are a member of; a team's target to its leader; without
+        a leader, to the company's fallback responsible."""
+        self.company.sales_plus_pacing_elapsed_pct = 50
+        self.company.sales_plus_pacing_completion_pct = 40
+        other_leader = new_test_user(
+            self.env,
+            login="cockpit_other_leader",
+            groups="base.group_user,sales_plus.group_sales_plus_team_leader",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.team_2.user_id = other_leader
+        fallback = self.manager
+        self.company.sales_plus_fallback_user_id = fallback
+        team_3 = self.env["crm.team"].create({"name": "Cockpit Team 3", "company_id": self.company.id})
+        Target = self.env["sales_plus.target"]
+        seller_target, team_target, leaderless = Target.create(
+            [
+                {"user_id": self.seller_b.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 1000},
+                {"team_id": self.team_1.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 1000},
+                {"team_id": team_3.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 1000},
+            ]
+        )
+        Target._cron_pacing_alerts()
+        self.assertEqual(seller_target.activity_ids.user_id, other_leader)
+        self.assertEqual(team_target.activity_ids.user_id, self.leader)
+        self.assertEqual(leaderless.activity_ids.user_id, fallback)
+        self.assertIn(other_leader.partner_id, seller_target.message_ids[0].partner_ids)
+        self.assertEqual(
+            (seller_target | team_target | leaderless).mapped("pacing_alert_date"), [date(2024, 3, 20)] * 3
+        )
 
 
 @tagged("post_install", "-at_install")

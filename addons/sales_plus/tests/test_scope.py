@@ -265,8 +265,8 @@ class TestSalesPlusScope(TransactionCase):
 
 @tagged("post_install", "-at_install")
 class TestScopeUpgrade(TransactionCase):
-    """A database of 19.0.1.0.0 (three scope rules per model, all noupdate)
-    gets the new records from the migration."""
+    """A database of 19.0.1.0.0 (three scope rules per model, the pacing cron on
+    the cockpit, all noupdate) gets the new records from the migration."""
 
     def _migration(self):
         spec = importlib.util.spec_from_file_location("sales_plus_migration_19_0_1_0_1", MIGRATION)
@@ -277,10 +277,12 @@ class TestScopeUpgrade(TransactionCase):
     def test_upgrade_from_19_0_1_0_0(self):
         migration = self._migration()
         target_rule = self.env.ref("sales_plus.sales_plus_target_rule_user")
+        cron = self.env.ref("sales_plus.ir_cron_sales_plus_pacing_alerts")
         # the state 19.0.1.0.0 left
         target_rule.write(
             {"name": "Sales target: own targets", "domain_force": "[('user_id', '=', user.id)]"}
         )
+        cron.write({"model_id": self.env["ir.model"]._get_id("sales_plus.cockpit")})
         for name in migration.OBSOLETE:
             model = name.removeprefix("sales_plus_").rsplit("_rule_", 1)[0]
             rule = self.env["ir.rule"].create(
@@ -311,10 +313,12 @@ class TestScopeUpgrade(TransactionCase):
             target_rule.domain_force, "user._sales_plus_scope_domain(['user_id'], 'team_id', membership=True)"
         )
         self.assertIn("Sales Plus scope", target_rule.name)
+        self.assertEqual(cron.model_id.model, "sales_plus.target")
+        self.assertEqual(cron.code, "model._cron_pacing_alerts()")
         data = self.env["ir.model.data"].search(
             [
                 ("module", "=", "sales_plus"),
-                ("name", "=", "sales_plus_target_rule_user"),
+                ("name", "in", ["sales_plus_target_rule_user", "ir_cron_sales_plus_pacing_alerts"]),
             ]
         )
-        self.assertEqual(data.mapped("noupdate"), [True], "the records stay noupdate")
+        self.assertEqual(data.mapped("noupdate"), [True, True], "the records stay noupdate")

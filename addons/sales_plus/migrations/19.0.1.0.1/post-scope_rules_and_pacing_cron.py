@@ -6,6 +6,7 @@
   ``res.users._sales_plus_scope_domain``) replaces the User, Team Leader and
   Manager rules: the three rules of each model are dropped and the new one
   loaded from security/ir_rules.xml.
+- The pacing-alert cron moved from the cockpit to ``sales_plus.target``.
 
 Odoo does not update records of ``noupdate`` data on upgrade: these few are
 loaded again from the module's own files, so that each is written once.
@@ -25,6 +26,7 @@ SCOPED_MODELS = ("stock_alert", "rfm_grade", "rfm_history", "target")
 OBSOLETE = [f"sales_plus_{model}_rule_{role}" for model in SCOPED_MODELS for role in ("team_leader", "manager")]
 RELOAD = {
     "security/ir_rules.xml": [f"sales_plus_{model}_rule_user" for model in SCOPED_MODELS],
+    "data/sales_plus_cockpit_data.xml": ["ir_cron_sales_plus_pacing_alerts"],
 }
 
 
@@ -49,4 +51,4 @@ def migrate(cr, version):
             rule.unlink()
     for path, record_ids in RELOAD.items():
         reload_records(env, path, record_ids)
-    _logger.info("sales_plus: scope rules reloaded")
+    _logger.info("sales_plus: scope rules and pacing-alert cron reloaded")
