@@ -11,28 +11,12 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..services import cockpit_pacing
-from ..tools import tune_transaction
+from ..tools import cockpit_metrics, tune_transaction
+from ..tools.cockpit_metrics import TARGET_METRIC_KEYS
 
 # the three periods every figure is computed for
 CURRENT, PREVIOUS, LAST_YEAR = "current", "previous", "last_year"
 BUCKETS = (CURRENT, PREVIOUS, LAST_YEAR)
-# figures of the KPI cards, in display order
-KPIS = (
-    "revenue",
-    "orders",
-    "aov",
-    "margin",
-    "margin_pct",
-    "invoiced",
-    "collected",
-    "collection_rate",
-    "overdue",
-    "customers",
-    "new_customers",
-    "returning_customers",
-    "repurchase_rate",
-)
-TARGET_METRICS = ("revenue", "invoiced", "margin", "collected", "new_customers")
 # keys of the customers without a grade in the company (segment / ABC breakdowns)
 UNGRADED_SEGMENT = -1
 UNGRADED_ABC = "none"
@@ -118,6 +102,7 @@ class SalesPlusCockpit(models.AbstractModel):
         kpis, by_user, by_team = figures["kpis"], figures["user_id"], figures["team_id"]
         orders, invoices, collected = figures["orders"], figures["invoices"], figures["collected"]
         targets = self._targets(filters, periods, company, kpis, figures)
+        labels = cockpit_metrics.labels(self.env)
         payload = {
             "filters": filters,
             "options": self._filter_options(filters),
@@ -130,6 +115,8 @@ class SalesPlusCockpit(models.AbstractModel):
             },
             "company": {"id": company.id, "name": company.name},
             "periods": {key: [start.isoformat(), end.isoformat()] for key, (start, end) in periods.items()},
+            "metrics": labels["metrics"],
+            "target_metrics": list(TARGET_METRIC_KEYS),
             "kpis": kpis,
             "targets": targets,
             "trend": self._trend(filters, periods, orders, invoices, collected),
@@ -149,7 +136,9 @@ class SalesPlusCockpit(models.AbstractModel):
     @api.model
     def get_drilldown_action(self, filters, kind, key=None):
         """A list action of the records behind a figure. ``kind``: orders,
-        invoices, refunds, payments, customers, new_customers, overdue; ``key``
+        invoices, refunds, payments, customers, new_customers,
+        returning_customers, overdue (the ``drill`` of each metric of
+        tools/cockpit_metrics.py); ``key``
         narrows it: ``{"bucket", "user_id", "team_id", "product_id", "categ_id",
         "country_id", "state_id", "partner_id"}``."""
         filters = self._normalize_filters(filters or {})
@@ -215,8 +204,8 @@ class SalesPlusCockpit(models.AbstractModel):
             payment_ids = self._collected_payment_ids(filters, start, end, user_id, team_id)
             name = self.env._("Payments")
             return self._list_action(name, "account.payment", [("id", "in", payment_ids)])
-        if kind in ("customers", "new_customers"):
-            partner_ids = self._customer_ids(filters, start, end, user_id, team_id, kind == "new_customers")
+        if kind in ("customers", "new_customers", "returning_customers"):
+            partner_ids = self._customer_ids(filters, start, end, user_id, team_id, kind)
             name = self.env._("Customers")
             return self._list_action(name, "res.partner", [("id", "in", partner_ids)])
         raise UserError(self.env._("Unknown figure %(kind)s.", kind=kind))
@@ -1117,7 +1106,7 @@ class SalesPlusCockpit(models.AbstractModel):
             return figures
 
         totals = {}
-        for metric in TARGET_METRICS:
+        for metric in TARGET_METRIC_KEYS:
             team_total = sum(values.get(metric, 0.0) for values in per_team.values())
             user_total = sum(values.get(metric, 0.0) for values in per_user.values())
             target_amount = team_total if team_total and not filters["user_id"] else user_total
@@ -1126,7 +1115,7 @@ class SalesPlusCockpit(models.AbstractModel):
         user_rows = {
             user_id: {
                 m: pace(values.get(m, 0.0), self._subject_figure(figures, "user_id", user_id, CURRENT, m))
-                for m in TARGET_METRICS
+                for m in TARGET_METRIC_KEYS
             }
             for user_id, values in per_user.items()
         }
@@ -1135,7 +1124,7 @@ class SalesPlusCockpit(models.AbstractModel):
             values = per_team.get(team_id, {})
             members = team_members.get(team_id, [])
             team_rows[team_id] = {}
-            for metric in TARGET_METRICS:
+            for metric in TARGET_METRIC_KEYS:
                 row = pace(
                     values.get(metric, 0.0),
                     self._subject_figure(figures, "team_id", team_id, CURRENT, metric),
@@ -1243,25 +1232,35 @@ class SalesPlusCockpit(models.AbstractModel):
         )
         return [r[0] for r in rows]
 
-    def _customer_ids(self, filters, start, end, user_id, team_id, only_new):
-        """The customers counted by the figures: with an order of the period in
-        scope; new ones with their first order of the company ever among those."""
+    def _customer_ids(self, filters, start, end, user_id, team_id, kind="customers"):
+        """The customers counted by the figures (``kind`` customers): with an
+        order of the period in scope; new_customers: with their first order of
+        the company ever among those; returning_customers: the others."""
         drill = dict(filters, user_id=user_id, team_id=team_id)
         begin, stop = self._utc_bounds(start, end)
+        is_new = SQL(
+            """bool_or(NOT EXISTS (
+                SELECT 1 FROM sale_order earlier
+                 WHERE earlier.state = 'sale' AND earlier.company_id = so.company_id
+                   AND earlier.cockpit_customer_id = so.cockpit_customer_id
+                   AND earlier.date_order < so.date_order))"""
+        )
+        having = {
+            "customers": SQL(),
+            "new_customers": SQL("HAVING %s", is_new),
+            "returning_customers": SQL("HAVING NOT %s", is_new),
+        }[kind]
         self._flush_sources("orders")
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT so.cockpit_customer_id
+                SELECT so.cockpit_customer_id
                   FROM sale_order so
                  WHERE so.state = 'sale' AND so.company_id = %(company)s
                    AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
                    AND %(scope)s
-                   AND (NOT %(only_new)s OR NOT EXISTS (
-                        SELECT 1 FROM sale_order earlier
-                         WHERE earlier.state = 'sale' AND earlier.company_id = so.company_id
-                           AND earlier.cockpit_customer_id = so.cockpit_customer_id
-                           AND earlier.date_order < so.date_order))
+                 GROUP BY so.cockpit_customer_id
+                %(having)s
                 """,
                 company=filters["company_id"],
                 begin=begin,
@@ -1269,7 +1268,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 scope=self._scope_sql(
                     drill, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
                 ),
-                only_new=only_new,
+                having=having,
             )
         )
         return [r[0] for r in rows]

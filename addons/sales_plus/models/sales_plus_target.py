@@ -6,14 +6,7 @@ from odoo.tools import SQL
 
 from ..services import cockpit_pacing
 from ..tools import tune_transaction
-
-METRICS = [
-    ("revenue", "Revenue"),
-    ("invoiced", "Invoiced"),
-    ("margin", "Gross Margin"),
-    ("collected", "Collected"),
-    ("new_customers", "New Customers"),
-]
+from ..tools.cockpit_metrics import TARGET_METRIC_SELECTION
 
 
 class SalesPlusTarget(models.Model):
@@ -60,7 +53,7 @@ class SalesPlusTarget(models.Model):
         index="btree_not_null",
         check_company=True,
     )
-    metric = fields.Selection(selection=METRICS, required=True, default="revenue")
+    metric = fields.Selection(selection=TARGET_METRIC_SELECTION, required=True, default="revenue")
     period_type = fields.Selection(
         selection=[("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
         required=True,

@@ -3,6 +3,7 @@
 from odoo import models
 
 from ..services.money_format import xlsx_currency_format
+from ..tools import cockpit_metrics
 
 
 class SalesPlusCockpitXlsx(models.AbstractModel):
@@ -15,7 +16,7 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
 
     def generate_xlsx_report(self, workbook, data, companies):
         payload = self.env["sales_plus.cockpit"].get_cockpit_data((data or {}).get("filters"))
-        labels = self.env["report.sales_plus.report_cockpit_summary"]._labels()
+        labels = cockpit_metrics.labels(self.env)
         bold = workbook.add_format({"bold": True})
         currency = payload["currency"]
         money = workbook.add_format(
@@ -55,15 +56,15 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
         row += 1
         for col, title in enumerate(target_headers):
             sheet.write(row, col, title, bold)
-        for key, label in labels["metrics"]:
+        for key, label, kind in labels["target_metrics"]:
             figures = payload["targets"]["totals"][key]
             row += 1
             sheet.write(row, 0, label)
-            sheet.write(row, 1, figures["target"], money)
-            sheet.write(row, 2, figures["actual"], money)
+            sheet.write(row, 1, figures["target"], formats[kind])
+            sheet.write(row, 2, figures["actual"], formats[kind])
             sheet.write(row, 3, figures["completion"] or 0.0, percent)
-            sheet.write(row, 4, figures["expected"], money)
-            sheet.write(row, 5, figures["forecast"], money)
+            sheet.write(row, 4, figures["expected"], formats[kind])
+            sheet.write(row, 5, figures["forecast"], formats[kind])
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 5, 18)
 

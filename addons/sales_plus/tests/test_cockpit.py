@@ -14,6 +14,8 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
+from ..tools.cockpit_metrics import METRICS, TARGET_METRIC_KEYS
+
 TODAY = "2024-03-20 10:00:00"
 # SQL queries of one cockpit payload, whatever the number of salespeople, teams,
 # targets and months: 8 for the figures, the rest reads names, targets and filters
@@ -1001,6 +1003,64 @@ class TestCockpitPacing(CockpitCommon):
         self.assertEqual(
             (seller_target | team_target | leaderless).mapped("pacing_alert_date"), [date(2024, 3, 20)] * 3
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitMetrics(CockpitCommon):
+    """One registry of figures (tools/cockpit_metrics.py) for the payload, the
+    screen, the PDF, the XLSX and the targets."""
+
+    @freeze_time(TODAY)
+    def test_registry_in_payload_and_exports(self):
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9))
+        data = self._data()
+        keys = [metric.key for metric in METRICS]
+        self.assertIn("returning_customers", keys)
+        # every figure of the KPI cards is in the payload, with its label and drill-down
+        self.assertEqual([metric["key"] for metric in data["metrics"]], keys)
+        self.assertEqual(set(data["kpis"]["current"]) - {"refunded"}, set(keys))
+        self.assertEqual(data["target_metrics"], list(TARGET_METRIC_KEYS))
+        self.assertEqual(list(data["targets"]["totals"]), list(TARGET_METRIC_KEYS))
+        self.assertEqual(
+            [key for key, __ in self.env["sales_plus.target"]._fields["metric"].selection],
+            list(TARGET_METRIC_KEYS),
+        )
+        returning = next(metric for metric in data["metrics"] if metric["key"] == "returning_customers")
+        self.assertEqual((returning["label"], returning["kind"]), ("Returning Customers", "count"))
+        cockpit = self.env["sales_plus.cockpit"]
+        for metric in data["metrics"]:
+            action = cockpit.get_drilldown_action(MARCH, metric["drill"])
+            self.assertEqual(action["type"], "ir.actions.act_window", metric["key"])
+        # the XLSX summary and the PDF list the same figures
+        action = cockpit.with_user(self.manager).action_export_xlsx(MARCH)
+        Report = self.env["ir.actions.report"].with_user(self.manager)
+        content, __ = Report._render(action["report_name"], self.company.ids, data=action["data"])
+        import openpyxl  # noqa: PLC0415
+
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+        labels = [row[0] for row in sheet.iter_rows(min_row=6, max_row=5 + len(keys), values_only=True)]
+        self.assertEqual(labels, [metric["label"] for metric in data["metrics"]])
+        report = "sales_plus.report_cockpit_summary"
+        html = Report._render_qweb_html(report, self.company.ids, data=action["data"])[0]
+        self.assertIn(b"Returning Customers", html)
+
+    @freeze_time(TODAY)
+    def test_returning_customers_drill_down(self):
+        """Returning customers: those counted in the period without a first
+        order of the company in it; with the new ones, all the customers."""
+        self._order(self.seller_a, 100.0, datetime(2024, 2, 4, 9))  # the US customer, before March
+        self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9))
+        self._order(self.seller_b, 100.0, datetime(2024, 3, 5, 9), partner=self.customer_cn)
+        self._order(self.seller_b, 100.0, datetime(2024, 3, 6, 9), partner=self.customer_cn)
+        data = self._data()
+        self.assertEqual(data["kpis"]["current"]["returning_customers"], 1)
+        cockpit = self.env["sales_plus.cockpit"]
+        Partner = self.env["res.partner"]
+        returning = Partner.search(cockpit.get_drilldown_action(MARCH, "returning_customers")["domain"])
+        new = Partner.search(cockpit.get_drilldown_action(MARCH, "new_customers")["domain"])
+        every = Partner.search(cockpit.get_drilldown_action(MARCH, "customers")["domain"])
+        self.assertEqual((returning, new), (self.customer_us, self.customer_cn))
+        self.assertEqual(every, returning | new)
 
 
 @tagged("post_install", "-at_install")

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..models.sales_plus_target import METRICS
 from ..services import cockpit_pacing
+from ..tools.cockpit_metrics import TARGET_METRIC_SELECTION
 
 # the columns of the import file, as the XLSX export writes them
 COLUMNS = ("salesperson", "team", "metric", "period_type", "date_from", "date_to", "amount")
@@ -86,8 +86,8 @@ class SalesPlusTargetImportWizard(models.TransientModel):
 
     def _parse_rows(self, rows):
         company = self.company_id
-        metric_codes = {code for code, __ in METRICS}
-        metric_labels = {label.lower(): code for code, label in METRICS}
+        metric_codes = {code for code, __ in TARGET_METRIC_SELECTION}
+        metric_labels = {label.lower(): code for code, label in TARGET_METRIC_SELECTION}
         logins = {str(row[0]).strip() for __, row in rows if row[0]}
         users = self.env["res.users"].search([("login", "in", list(logins))])
         user_by_login = {u.login: u for u in users}

@@ -5,8 +5,8 @@ from datetime import date
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..models.sales_plus_target import METRICS
 from ..services import cockpit_pacing
+from ..tools.cockpit_metrics import TARGET_METRIC_SELECTION
 
 MONTHS = range(1, 13)
 
@@ -31,7 +31,7 @@ class SalesPlusTargetSpreadWizard(models.TransientModel):
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson")
     team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", check_company=True)
-    metric = fields.Selection(selection=METRICS, required=True, default="revenue")
+    metric = fields.Selection(selection=TARGET_METRIC_SELECTION, required=True, default="revenue")
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
     amount = fields.Monetary(string="Amount for the Year", required=True)
     mode = fields.Selection(

@@ -11,7 +11,9 @@ import { nbsp } from "@web/core/utils/strings";
 /**
  * Sales Cockpit: KPI cards with comparisons, targets and pacing, charts and
  * rankings. Every figure comes from sales_plus.cockpit.get_cockpit_data (scoped
- * by the server to what the user may see) and drills down to its records.
+ * by the server to what the user may see) and drills down to its records; the
+ * list of figures, their labels and formats come with it (the server's metric
+ * registry, tools/cockpit_metrics.py).
  */
 export class SalesCockpit extends Component {
     static template = "sales_plus.SalesCockpit";
@@ -52,31 +54,21 @@ export class SalesCockpit extends Component {
     // Labels
     // ------------------------------------------------------------
 
+    /** The KPI cards: the server's registry of figures (payload "metrics"). */
     get kpiCards() {
-        return [
-            { key: "revenue", label: _t("Revenue"), kind: "money", drill: "orders" },
-            { key: "orders", label: _t("Orders"), kind: "count", drill: "orders" },
-            { key: "aov", label: _t("Average Order Value"), kind: "money", drill: "orders" },
-            { key: "margin", label: _t("Gross Margin"), kind: "money", drill: "orders" },
-            { key: "margin_pct", label: _t("Margin %"), kind: "percent", drill: "orders" },
-            { key: "invoiced", label: _t("Invoiced"), kind: "money", drill: "invoices" },
-            { key: "collected", label: _t("Collected"), kind: "money", drill: "payments" },
-            { key: "collection_rate", label: _t("Collection Rate"), kind: "percent", drill: "payments" },
-            { key: "overdue", label: _t("Overdue Receivables"), kind: "money", drill: "overdue", lowerIsBetter: true },
-            { key: "customers", label: _t("Customers"), kind: "count", drill: "customers" },
-            { key: "new_customers", label: _t("New Customers"), kind: "count", drill: "new_customers" },
-            { key: "repurchase_rate", label: _t("Repurchase Rate"), kind: "percent", drill: "customers" },
-        ];
+        return this.state.data.metrics.map((metric) => ({
+            key: metric.key,
+            label: metric.label,
+            kind: metric.kind,
+            drill: metric.drill,
+            lowerIsBetter: metric.lower_is_better,
+        }));
     }
 
+    /** The metrics targets measure (payload "target_metrics"), in their order. */
     get targetMetrics() {
-        return [
-            { key: "revenue", label: _t("Revenue"), kind: "money", drill: "orders" },
-            { key: "invoiced", label: _t("Invoiced"), kind: "money", drill: "invoices" },
-            { key: "margin", label: _t("Gross Margin"), kind: "money", drill: "orders" },
-            { key: "collected", label: _t("Collected"), kind: "money", drill: "payments" },
-            { key: "new_customers", label: _t("New Customers"), kind: "count", drill: "new_customers" },
-        ];
+        const cards = Object.fromEntries(this.kpiCards.map((card) => [card.key, card]));
+        return this.state.data.target_metrics.map((key) => cards[key]);
     }
 
     get periodTypes() {
@@ -225,13 +217,14 @@ export class SalesCockpit extends Component {
             this.chart.destroy();
         }
         const trend = this.state.data.trend;
+        const labels = Object.fromEntries(this.state.data.metrics.map((metric) => [metric.key, metric.label]));
         this.chart = new Chart(this.chartRef.el, {
             type: "bar",
             data: {
                 labels: trend.map((t) => t.label),
                 datasets: [
-                    { type: "bar", label: _t("Revenue"), data: trend.map((t) => t.revenue), backgroundColor: "#4a90d9" },
-                    { type: "bar", label: _t("Collected"), data: trend.map((t) => t.collected), backgroundColor: "#5cb85c" },
+                    { type: "bar", label: labels.revenue, data: trend.map((t) => t.revenue), backgroundColor: "#4a90d9" },
+                    { type: "bar", label: labels.collected, data: trend.map((t) => t.collected), backgroundColor: "#5cb85c" },
                     {
                         type: "line",
                         label: _t("Revenue, same period last year"),
@@ -243,7 +236,7 @@ export class SalesCockpit extends Component {
                     },
                     {
                         type: "line",
-                        label: _t("Gross Margin"),
+                        label: labels.margin,
                         data: trend.map((t) => t.margin),
                         borderColor: "#f0ad4e",
                         backgroundColor: "#f0ad4e",

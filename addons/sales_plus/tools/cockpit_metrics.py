@@ -1,0 +1,130 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The figures of the Sales Cockpit, written once.
+
+One registry for the payload (``sales_plus.cockpit``), the screen (sent to the
+OWL client in the payload's ``metrics``), the PDF summary, the XLSX export and
+the targets (the metrics a target may measure).
+"""
+
+from typing import NamedTuple
+
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+
+class Metric(NamedTuple):
+    """A figure of the KPI cards and summary tables."""
+
+    key: str  # its key in the payload's figures
+    label: object  # LazyGettext: translated with env._(label)
+    kind: str  # money / count / percent
+    drill: str  # the records behind it: a kind of sales_plus.cockpit.get_drilldown_action
+    lower_is_better: bool = False
+
+
+class Breakdown(NamedTuple):
+    """A breakdown table of the PDF and XLSX."""
+
+    key: str  # its key in the payload
+    title: object
+
+
+class Column(NamedTuple):
+    """A column of the breakdown tables (a figure of a row)."""
+
+    key: str
+    label: object
+    kind: str
+
+
+# the KPI cards and the summary lines, in display order
+METRICS = (
+    Metric("revenue", _lt("Revenue"), "money", "orders"),
+    Metric("orders", _lt("Orders"), "count", "orders"),
+    Metric("aov", _lt("Average Order Value"), "money", "orders"),
+    Metric("margin", _lt("Gross Margin"), "money", "orders"),
+    Metric("margin_pct", _lt("Margin %"), "percent", "orders"),
+    Metric("invoiced", _lt("Invoiced"), "money", "invoices"),
+    Metric("collected", _lt("Collected"), "money", "payments"),
+    Metric("collection_rate", _lt("Collection Rate"), "percent", "payments"),
+    Metric("overdue", _lt("Overdue Receivables"), "money", "overdue", lower_is_better=True),
+    Metric("customers", _lt("Customers"), "count", "customers"),
+    Metric("new_customers", _lt("New Customers"), "count", "new_customers"),
+    Metric("returning_customers", _lt("Returning Customers"), "count", "returning_customers"),
+    Metric("repurchase_rate", _lt("Repurchase Rate"), "percent", "customers"),
+)
+METRICS_BY_KEY = {metric.key: metric for metric in METRICS}
+
+# the metrics a target measures (sales_plus.target.metric), in display order
+TARGET_METRICS = tuple(
+    METRICS_BY_KEY[key] for key in ("revenue", "invoiced", "margin", "collected", "new_customers")
+)
+TARGET_METRIC_KEYS = tuple(metric.key for metric in TARGET_METRICS)
+
+# the breakdown tables of the PDF and XLSX
+BREAKDOWNS = (
+    Breakdown("by_salesperson", _lt("By Salesperson")),
+    Breakdown("by_team", _lt("By Sales Team")),
+    Breakdown("by_region", _lt("By Region")),
+    Breakdown("by_category", _lt("By Product Category")),
+    Breakdown("by_product", _lt("Top Products")),
+    Breakdown("top_products_margin", _lt("Top Products by Margin")),
+    Breakdown("by_segment", _lt("By Customer Segment")),
+    Breakdown("by_abc", _lt("By ABC Class")),
+)
+# their columns; a table shows those its rows have
+BREAKDOWN_COLUMNS = (
+    Column("revenue", _lt("Revenue"), "money"),
+    Column("orders", _lt("Orders"), "count"),
+    Column("margin", _lt("Gross Margin"), "money"),
+    Column("margin_pct", _lt("Margin %"), "percent"),
+    Column("invoiced", _lt("Invoiced"), "money"),
+    Column("collected", _lt("Collected"), "money"),
+    Column("collection_rate", _lt("Collection Rate"), "percent"),
+    Column("overdue", _lt("Overdue Receivables"), "money"),
+    Column("new_customers", _lt("New Customers"), "count"),
+    Column("quantity", _lt("Quantity"), "count"),
+    Column("customers", _lt("Customers"), "count"),
+    Column("revenue_last_year", _lt("Revenue, Same Period Last Year"), "money"),
+    Column("revenue_target", _lt("Revenue Target"), "money"),
+    Column("revenue_member_target", _lt("Sum of Member Targets"), "money"),
+    Column("revenue_completion", _lt("Target Completion"), "percent"),
+)
+
+
+def selection(metrics):
+    """``[(key, label)]`` of ``metrics`` for a Selection field: the English
+    labels, which Odoo translates as the field's selection values."""
+    return [(metric.key, metric.label._source) for metric in metrics]
+
+
+# the choices of sales_plus.target.metric and of the target wizards
+TARGET_METRIC_SELECTION = selection(TARGET_METRICS)
+
+
+def labels(env):
+    """The registry in the language of ``env``: ``metrics`` for the screen
+    (sent in the payload: ``[{key, label, kind, drill, lower_is_better}]``);
+    ``kpis`` and ``target_metrics`` (``[(key, label, kind)]``), ``breakdowns``
+    (``[(key, title)]``) and ``breakdown_columns`` (``[(key, label, kind)]``)
+    for the PDF and the XLSX."""
+    metrics = [
+        {
+            "key": metric.key,
+            "label": env._(metric.label),
+            "kind": metric.kind,
+            "drill": metric.drill,
+            "lower_is_better": metric.lower_is_better,
+        }
+        for metric in METRICS
+    ]
+    by_key = {metric["key"]: metric for metric in metrics}
+    return {
+        "metrics": metrics,
+        "kpis": [(metric["key"], metric["label"], metric["kind"]) for metric in metrics],
+        "target_metrics": [(key, by_key[key]["label"], by_key[key]["kind"]) for key in TARGET_METRIC_KEYS],
+        "breakdowns": [(breakdown.key, env._(breakdown.title)) for breakdown in BREAKDOWNS],
+        "breakdown_columns": [(column.key, env._(column.label), column.kind) for column in BREAKDOWN_COLUMNS],
+    }
