@@ -86,7 +86,10 @@ class SalesPlusCockpit(models.AbstractModel):
     _description = "Sales Cockpit Figures"
 
     # ---- Public API (called by the client action through RPC) ----
+    # Every one only reads (@api.readonly): an Odoo started with --db_replica_host
+    # serves them from a read replica.
 
+    @api.readonly
     @api.model
     def get_cockpit_data(self, filters=None):
         """The whole payload of the cockpit for ``filters``: ``company_id``,
@@ -133,6 +136,7 @@ class SalesPlusCockpit(models.AbstractModel):
         payload.update(self._segment_breakdowns(figures["segments"]))
         return payload
 
+    @api.readonly
     @api.model
     def get_drilldown_action(self, filters, kind, key=None):
         """A list action of the records behind a figure. ``kind``: orders,
@@ -210,6 +214,7 @@ class SalesPlusCockpit(models.AbstractModel):
             return self._list_action(name, "res.partner", [("id", "in", partner_ids)])
         raise UserError(self.env._("Unknown figure %(kind)s.", kind=kind))
 
+    @api.readonly
     @api.model
     def action_export_xlsx(self, filters=None):
         """The XLSX report of exactly the payload the user sees for ``filters``."""
@@ -218,6 +223,7 @@ class SalesPlusCockpit(models.AbstractModel):
             self.env["res.company"].browse(filters["company_id"]), data={"filters": filters}
         )
 
+    @api.readonly
     @api.model
     def action_print_pdf(self, filters=None):
         filters = self._normalize_filters(filters or {})

@@ -11,3 +11,4 @@ from . import test_rfm
 from . import test_price_approval
 from . import test_cockpit
 from . import test_scope
+from . import test_cockpit_readonly
