@@ -204,59 +204,46 @@ def query_breakdown(cockpit, filters):
 def floor(cockpit, filters):
     """The least any exact, live computation of these figures reads: one
     aggregate per source over the dates of the payload (orders by customer,
-    current lines by product, invoices by salesperson, matched payments by
-    salesperson, with the joins telling an invoice from a payment), in the same
-    transaction settings as the payload. Returns (seconds, statements)."""
+    the current period's lines by product, invoices by salesperson, matched
+    payments by salesperson), each over the payload's own SQL for that source
+    (``sales_plus.cockpit._orders_cte``, ``_order_lines_sql``, ``_invoices_sql``,
+    ``_collected_sql``: the same rows, joins and conditions, so the floor moves
+    with the code), in the same transaction settings. Returns (seconds,
+    statements)."""
     from odoo.addons.sales_plus.tools import tune_transaction  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
 
     normalized = cockpit._normalize_filters(filters)
     periods = cockpit._periods(normalized)
-    start = min(p[0] for p in periods.values())
-    end = periods["current"][1]
-    begin, stop = cockpit._utc_bounds(start, end)
-    current_begin, _stop = cockpit._utc_bounds(*periods["current"])
-    params = {
-        "company": normalized["company_id"],
-        "begin": begin,
-        "stop": stop,
-        "current": current_begin,
-        "first_day": start,
-        "end_day": end + timedelta(days=1),
-    }
+    # every date the payload reads, as one period
+    span = {"current": (min(start for start, _end in periods.values()), periods["current"][1])}
+    days = cockpit._buckets_sql(span, as_datetimes=False, slots=False)
+    payments_scope = cockpit._scope_sql(
+        normalized, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
+    )
     statements = [
-        """SELECT partner.commercial_partner_id, COUNT(*), SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-             FROM sale_order so JOIN res_partner partner ON partner.id = so.partner_id
-            WHERE so.state = 'sale' AND so.company_id = %(company)s
-              AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
-            GROUP BY partner.commercial_partner_id""",
-        """SELECT line.product_id, SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1))
-             FROM sale_order_line line JOIN sale_order so ON so.id = line.order_id
-            WHERE so.state = 'sale' AND so.company_id = %(company)s
-              AND so.date_order >= %(current)s AND so.date_order < %(stop)s
-            GROUP BY line.product_id""",
-        """SELECT move.invoice_user_id, SUM(move.amount_untaxed_signed)
-             FROM account_move move
-            WHERE move.state = 'posted' AND move.move_type IN ('out_invoice', 'out_refund')
-              AND move.company_id = %(company)s
-              AND move.invoice_date >= %(first_day)s AND move.invoice_date < %(end_day)s
-            GROUP BY move.invoice_user_id""",
-        """SELECT inv.invoice_user_id, SUM(partial.amount)
-             FROM account_partial_reconcile partial
-             JOIN account_move_line inv_line ON inv_line.id = partial.debit_move_id
-             JOIN account_move inv ON inv.id = inv_line.move_id
-             JOIN account_move_line pay_line ON pay_line.id = partial.credit_move_id
-             JOIN account_move pay ON pay.id = pay_line.move_id
-            WHERE partial.company_id = %(company)s AND inv.move_type = 'out_invoice'
-              AND pay.move_type = 'entry'
-              AND partial.max_date >= %(first_day)s AND partial.max_date < %(end_day)s
-            GROUP BY inv.invoice_user_id""",
+        SQL(
+            "SELECT o.customer_id, COUNT(*), SUM(o.amount) FROM (%s) o GROUP BY o.customer_id",
+            cockpit._orders_cte(normalized, span, slots=False),
+        ),
+        SQL(
+            "SELECT p.product_id, p.revenue FROM (%s) p",
+            cockpit._order_lines_sql(normalized, *periods["current"]),
+        ),
+        SQL(
+            "SELECT l.user_id, SUM(l.untaxed) FROM (%s) l GROUP BY l.user_id",
+            cockpit._invoices_sql(normalized, days, regions=False),
+        ),
+        SQL(
+            "SELECT c.user_id, SUM(c.amount) FROM (%s) c GROUP BY c.user_id",
+            cockpit._collected_sql(normalized, days, payments_scope),
+        ),
     ]
     tune_transaction(cockpit.env)
 
     def run():
         for statement in statements:
-            cockpit.env.cr.execute(statement, params)
-            cockpit.env.cr.fetchall()
+            cockpit.env.execute_query(statement)
 
     elapsed, _ = timed(run, repeat=3)
     return elapsed, len(statements)

@@ -464,28 +464,39 @@ class SalesPlusCockpit(models.AbstractModel):
         rows = self._copy_buckets(rows, periods)
         return self._split_levels(rows, columns)
 
+    def _order_lines_sql(self, filters, start, end):
+        """Revenue, margin and quantity by product of the confirmed orders of
+        [start, end], in company currency."""
+        begin, stop = self._utc_bounds(start, end)
+        return SQL(
+            """
+            SELECT line.product_id,
+                   SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
+                   SUM(COALESCE(line.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
+                   SUM(line.product_uom_qty) AS quantity
+              FROM sale_order_line line
+              JOIN sale_order so ON so.id = line.order_id
+             WHERE so.state = 'sale'
+               AND so.company_id = %(company)s
+               AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
+               AND line.display_type IS NULL
+               AND %(scope)s
+             GROUP BY line.product_id
+            """,
+            company=filters["company_id"],
+            begin=begin,
+            stop=stop,
+            scope=self._scope_sql(filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")),
+        )
+
     def _query_order_lines(self, filters, periods):
         """Revenue and margin of the current period by product and by category."""
-        begin, stop = self._utc_bounds(*periods[CURRENT])
         self._flush_sources("order_lines", "orders", "products", "templates")
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                WITH p AS (
-                    -- by product first: the categories are read for each product, not each line
-                    SELECT line.product_id,
-                           SUM(line.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
-                           SUM(COALESCE(line.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin,
-                           SUM(line.product_uom_qty) AS quantity
-                      FROM sale_order_line line
-                      JOIN sale_order so ON so.id = line.order_id
-                     WHERE so.state = 'sale'
-                       AND so.company_id = %(company)s
-                       AND so.date_order >= %(begin)s AND so.date_order < %(stop)s
-                       AND line.display_type IS NULL
-                       AND %(scope)s
-                     GROUP BY line.product_id
-                )
+                -- by product first: the categories are read for each product, not each line
+                WITH p AS (%(lines)s)
                 SELECT p.product_id, template.categ_id,
                        GROUPING(p.product_id, template.categ_id) AS level,
                        SUM(p.revenue) AS revenue, SUM(p.margin) AS margin, SUM(p.quantity) AS quantity
@@ -494,12 +505,7 @@ class SalesPlusCockpit(models.AbstractModel):
                   JOIN product_template template ON template.id = product.product_tmpl_id
                  GROUP BY GROUPING SETS ((p.product_id), (template.categ_id))
                 """,
-                company=filters["company_id"],
-                begin=begin,
-                stop=stop,
-                scope=self._scope_sql(
-                    filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
-                ),
+                lines=self._order_lines_sql(filters, *periods[CURRENT]),
             )
         )
         result = {"product_id": {}, "categ_id": {}}
