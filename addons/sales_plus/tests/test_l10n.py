@@ -46,7 +46,7 @@ class TestLocalisation(SalesPlusCommon):
         user.lang = "zh_TW"
         company = self.env["res.company"].with_user(user).with_context(lang=user.lang)
         fields = company.fields_get(["sales_plus_fallback_user_id"])
-        self.assertEqual(fields["sales_plus_fallback_user_id"]["string"], "Sales Plus 備用負責人")
+        self.assertEqual(fields["sales_plus_fallback_user_id"]["string"], "銷售增強備用負責人")
 
     def test_validation_errors_in_each_script(self):
         """The same bad input is refused in the user's own script, nothing written."""
