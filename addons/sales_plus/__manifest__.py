@@ -54,6 +54,8 @@
         "views/menus.xml",
         # reports
         "reports/rfm_grade_reports.xml",
+        # localisation of the OCA tier validation labels
+        "views/tier_validation_views.xml",
     ],
     "demo": [
         "demo/sales_plus_demo.xml",
@@ -66,6 +68,7 @@
     "assets": {
         "web.assets_backend": [
             "sales_plus/static/src/cockpit/**/*",
+            "sales_plus/static/src/tier_validation/**/*",
         ],
         "web.assets_tests": [
             "sales_plus/static/tests/tours/**/*",

@@ -19,6 +19,8 @@ from . import sales_plus_price_rule
 from . import sales_plus_price_rule_threshold
 from . import tier_definition
 from . import tier_review
+from . import tier_review_l10n
+from . import tier_validation_l10n
 from . import sale_order_line_stock_alert
 from . import sale_order_line_price_approval
 from . import sale_order_line

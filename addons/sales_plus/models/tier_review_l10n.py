@@ -1,0 +1,42 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+# reviewers named one by one in "Todo by" before "(and N more)", as base_tier_validation
+_TODO_BY_SHOWN = 3
+
+
+class TierReview(models.Model):
+    _inherit = "tier.review"
+
+    # ---- Fields ----
+
+    # The same values and labels: declared here too, the labels are sales_plus's
+    # terms as well and its .po translates them (base_tier_validation ships no
+    # zh_TW and leaves "Waiting" and "Cancel" empty in zh_CN).
+    status = fields.Selection(
+        selection_add=[
+            ("waiting", "Waiting"),
+            ("pending", "Pending"),
+            ("rejected", "Rejected"),
+            ("approved", "Approved"),
+            ("cancel", "Cancel"),
+        ]
+    )
+
+    # ---- Compute methods ----
+
+    def _compute_todo_by(self):
+        # base_tier_validation's "Group %s" and "(and N more)", as sales_plus's terms
+        # (a Python term is translated only from its own module's .po files)
+        res = super()._compute_todo_by()
+        for review in self:
+            if review.reviewer_group_id:
+                review.todo_by = self.env._("Group %(group)s", group=review.reviewer_group_id.name)
+            elif len(review.reviewer_ids) > _TODO_BY_SHOWN:
+                review.todo_by = self.env._(
+                    "%(names)s (and %(count)s more)",
+                    names=", ".join(review.reviewer_ids[:_TODO_BY_SHOWN].mapped("display_name")),
+                    count=len(review.reviewer_ids) - _TODO_BY_SHOWN,
+                )
+        return res

@@ -1,0 +1,176 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# ruff: noqa: RUF001 (the expected Chinese texts use full-width punctuation)
+from lxml import etree
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestTierValidationChinese(TransactionCase):
+    """The labels and texts of OCA tier validation on a quotation, in Simplified and
+    Traditional Chinese from sales_plus's .po files: base_tier_validation ships no
+    zh_TW and leaves them empty in zh_CN."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.langs = ("zh_CN", "zh_TW")
+        for code in cls.langs:
+            cls.env["res.lang"]._activate_lang(code)
+        # one module at a time: the records named by several modules' .po files (the
+        # model sale.order) get each file's languages, whichever is read last
+        for module in ("sale", "base_tier_validation", "sale_tier_validation", "sales_plus"):
+            cls.env["ir.module.module"]._load_module_terms([module], list(cls.langs))
+        cls.env["sales_plus.price.rule"].search([]).action_archive()
+        cls.company = cls.env["res.company"].create({"name": "審批測試公司"})
+        cls.env["sales_plus.price.rule"].create(
+            {
+                "name": "Approval labels policy",
+                "company_id": cls.company.id,
+                "threshold_ids": [
+                    Command.create(
+                        {"kind": "deviation", "deviation_from": 5, "deviation_to": 15, "level": 1}
+                    ),
+                    Command.create(
+                        {"kind": "deviation", "deviation_from": 15, "deviation_to": 100, "level": 2}
+                    ),
+                ],
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Label Router", "list_price": 1000.0, "taxes_id": [Command.clear()]}
+        )
+
+    def _user(self, login, groups, lang="zh_TW"):
+        return new_test_user(
+            self.env,
+            login=login,
+            groups=f"base.group_user,{groups}",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+            lang=lang,
+        )
+
+    def _pending_quotation(self, salesperson, price, team=None):
+        """A quotation of ``salesperson`` at ``price`` (list price 1,000), its approval
+        requested by him, in his language."""
+        order = (
+            self.env["sale.order"]
+            .with_user(salesperson)
+            .with_context(lang=salesperson.lang)
+            .create(
+                {
+                    "partner_id": self.env["res.partner"].create({"name": "審批客戶"}).id,
+                    "team_id": team.id if team else False,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": price}
+                        )
+                    ],
+                }
+            )
+        )
+        order.action_request_price_approval()
+        self.assertEqual(order.price_approval_state, "pending")
+        return order
+
+    def test_form_labels_in_each_script(self):
+        """The buttons and alerts that base_tier_validation puts on the quotation form."""
+        form = self.env.ref("sale.view_order_form")
+        expected = {
+            "zh_CN": ("重新开始审批", "批准", "驳回", "已<b>审批通过</b>！", "已被<b>驳回</b>。"),
+            "zh_TW": ("重新開始核准", "核准", "駁回", "已<b>核准通過</b>！", "已被<b>駁回</b>。"),
+        }
+        for lang, (restart, validate, reject, validated, rejected) in expected.items():
+            doc = etree.fromstring(
+                self.env["sale.order"].with_context(lang=lang).get_view(form.id, "form")["arch"]
+            )
+            buttons = {
+                name: doc.xpath(f"//button[@name='{name}']")
+                for name in ("restart_validation", "validate_tier", "reject_tier")
+            }
+            for name, nodes in buttons.items():
+                self.assertTrue(nodes, f"{name} is on the form ({lang})")
+            self.assertEqual(buttons["restart_validation"][0].get("string"), restart)
+            self.assertEqual(buttons["validate_tier"][0].get("string"), validate)
+            self.assertEqual(buttons["reject_tier"][0].get("string"), reject)
+            for css_class, text in (("alert-success", validated), ("alert-danger", rejected)):
+                alert = doc.xpath(f"//div[contains(@class, '{css_class}')]/p")
+                self.assertTrue(alert, f"the {css_class} alert is on the form ({lang})")
+                self.assertIn(text, etree.tostring(alert[0], encoding="unicode"))
+            self.assertNotIn("Operation has been", etree.tostring(doc, encoding="unicode"))
+        doc = etree.fromstring(
+            self.env["sale.order"].with_context(lang="en_US").get_view(form.id, "form")["arch"]
+        )
+        self.assertEqual(
+            doc.xpath("//button[@name='restart_validation']")[0].get("string"),
+            "Restart Validation",
+            "English stays as base_tier_validation has it",
+        )
+
+    def test_review_texts_in_the_readers_script(self):
+        """The banner line, the next review and the review statuses are computed when
+        read, in the reader's language; "to do by" is stored in the requester's."""
+        salesperson = self._user("tier_label_salesperson", "sales_plus.group_sales_plus_user")
+        leader = self._user("tier_label_leader", "sales_plus.group_sales_plus_team_leader")
+        self._user("tier_label_manager", "sales_plus.group_sales_plus_manager")
+        team = self.env["crm.team"].create(
+            {
+                "name": "審批團隊",
+                "user_id": leader.id,
+                "member_ids": [Command.set(salesperson.ids)],
+                "company_id": self.company.id,
+            }
+        )
+        # 20% under the list price: level 1 (the team leader), then level 2 (the managers)
+        order = self._pending_quotation(salesperson, 800.0, team)
+        reviews = order.review_ids.sorted("price_approval_level")
+        self.assertEqual(reviews.mapped("price_approval_level"), [1, 2])
+        self.assertEqual(reviews[1].todo_by, "經理（群組）")
+        for lang, pending, next_review, waiting in (
+            ("zh_CN", f"待 {leader.name} 审批", "下一步：价格审批 1 级（团队主管）", "等待中"),
+            ("zh_TW", f"待 {leader.name} 核准", "下一步：價格核准 1 級（團隊主管）", "等待中"),
+            (
+                "en_US",
+                f"Pending validation by {leader.name}",
+                "Next: Price approval level 1 (team leader)",
+                "Waiting",
+            ),
+        ):
+            # computed on each request of the web client, in its language
+            self.env.invalidate_all()
+            read = order.with_user(leader).with_context(lang=lang)
+            self.assertIn(pending, read.to_validate_message)
+            self.assertIn('<i class="fa fa-lg fa-info-circle"></i>', read.to_validate_message)
+            self.assertEqual(read.next_review, next_review)
+            self.assertEqual(
+                read.review_ids.sorted("price_approval_level").mapped("display_status")[1], waiting
+            )
+
+    def test_more_reviewers_than_shown_in_the_requesters_script(self):
+        """No team leader: level 1 falls back to the sales managers, three named and
+        the others counted."""
+        salesperson = self._user("tier_label_alone", "sales_plus.group_sales_plus_user", lang="zh_CN")
+        managers = [
+            self._user(f"tier_label_manager_{i}", "sales_plus.group_sales_plus_manager") for i in range(5)
+        ]
+        # 10% under the list price: level 1 only
+        order = self._pending_quotation(salesperson, 900.0)
+        review = order.review_ids
+        self.assertEqual(len(review), 1)
+        self.assertEqual(len(review.reviewer_ids), len(managers))
+        self.assertFalse(review.reviewer_group_id)
+        self.assertTrue(review.todo_by.endswith("（另有 2 人）"), review.todo_by)
+
+    def test_document_to_validate_named_in_the_readers_script(self):
+        """Before any review is pending, the banner names the document in the
+        reader's language."""
+        salesperson = self._user("tier_label_waiting", "sales_plus.group_sales_plus_user")
+        self._user("tier_label_waiting_manager", "sales_plus.group_sales_plus_manager")
+        order = self._pending_quotation(salesperson, 900.0)
+        order.review_ids.sudo().status = "waiting"
+        for lang, expected in (("zh_CN", "此销售订单需要审批"), ("zh_TW", "此銷售訂單需要核准")):
+            self.env.invalidate_all()
+            self.assertIn(expected, order.with_context(lang=lang).to_validate_message)
