@@ -3,6 +3,7 @@
 from . import test_foundation
 from . import test_l10n
 from . import test_l10n_ui
+from . import test_l10n_tours
 from . import test_l10n_tier_validation
 from . import test_ui
 from . import test_stock_alert
