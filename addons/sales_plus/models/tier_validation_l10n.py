@@ -24,6 +24,12 @@ class TierValidation(models.AbstractModel):
 
     # ---- Business methods ----
 
+    def _add_comment(self, validate_reject, reviews):
+        # the title of the comment dialog of Validate / Reject
+        action = super()._add_comment(validate_reject, reviews)
+        action["name"] = self.env._("Comment")
+        return action
+
     def _get_to_validate_message_name(self):
         # the model's name in the reader's language, not its English _description
         return self.env["ir.model"]._get(self._name).name or super()._get_to_validate_message_name()

@@ -149,6 +149,25 @@ class TestTierValidationChinese(TransactionCase):
                 read.review_ids.sorted("price_approval_level").mapped("display_status")[1], waiting
             )
 
+    def test_comment_dialog_in_each_script(self):
+        """Validate asks the team leader for a comment: the dialog's title and buttons."""
+        salesperson = self._user("tier_label_dialog", "sales_plus.group_sales_plus_user")
+        leader = self._user("tier_label_dialog_leader", "sales_plus.group_sales_plus_team_leader")
+        team = self.env["crm.team"].create(
+            {"name": "意見團隊", "user_id": leader.id, "member_ids": [Command.set(salesperson.ids)]}
+        )
+        order = self._pending_quotation(salesperson, 900.0, team)
+        wizard_view = self.env.ref("base_tier_validation.view_comment_wizard")
+        for lang, comment, cancel in (("zh_CN", "审批意见", "取消"), ("zh_TW", "核准意見", "取消")):
+            action = order.with_user(leader).with_context(lang=lang).validate_tier()
+            self.assertEqual(action["res_model"], "comment.wizard")
+            self.assertEqual(action["name"], comment)
+            doc = etree.fromstring(
+                self.env["comment.wizard"].with_context(lang=lang).get_view(wizard_view.id, "form")["arch"]
+            )
+            self.assertEqual(doc.xpath("//button[@name='add_comment']")[0].get("string"), comment)
+            self.assertEqual(doc.xpath("//button[@special='cancel']")[0].get("string"), cancel)
+
     def test_more_reviewers_than_shown_in_the_requesters_script(self):
         """No team leader: level 1 falls back to the sales managers, three named and
         the others counted."""
