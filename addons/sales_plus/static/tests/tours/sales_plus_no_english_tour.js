@@ -126,7 +126,7 @@ function noEnglishTour() {
             ".o_sales_plus_cockpit .o_sales_plus_cockpit_by_salesperson td"
         ),
         ...openSalesPlusMenu("sales_plus_stock_alert_menu"),
-        noEnglish("the stock alerts", ".o_list_view .o_data_row .o_data_cell[name=alert_type]"),
+        noEnglish("the stock alerts", ".o_list_view .o_data_row"),
     ];
 }
 
