@@ -77,3 +77,24 @@ def test_bad_abc_percentages(a, b, c, code):
     with pytest.raises(rfm.RfmInputError) as error:
         rfm.check_abc_percentages(a, b, c)
     assert error.value.code == code
+
+
+@pytest.mark.parametrize("counted", range(1, 60))
+def test_quintile_cuts_give_the_lowest_score_of_a_tie(counted):
+    """Read off the cuts, a value scores 1 + floor(5 x worse / counted): equal
+    values share the lowest score their positions span, whatever the ties."""
+    for spread in (1, 2, 3, 7, counted):
+        values = [index % spread for index in range(counted)]
+        expected = [rfm.quintile_score(sum(other < value for other in values), counted) for value in values]
+        assert rfm.quintile_scores(values) == expected
+
+
+def test_one_time_buyers_get_the_lowest_frequency_score():
+    # 40% buy once: they span tiles 1 and 2 and share score 1
+    frequencies = [1] * 40 + [2] * 25 + [3] * 20 + [5] * 10 + [9] * 5
+    scores = rfm.quintile_scores(frequencies)
+    assert set(scores[:40]) == {1}
+    assert scores[40:65] == [3] * 25  # 40 of 100 worse: 1 + floor(5 x 40 / 100)
+    assert max(scores) <= 5
+    assert rfm.quintile_score(0, 1) == 1
+    assert rfm.quintile_score(99, 100) == 5

@@ -9,12 +9,19 @@ lowest values (or, for recency, the four highest values) that earn scores 2, 3,
 The full regrade computes them by quintiles in SQL, or takes them from the fixed
 thresholds validated here; the single-customer regrade reuses those of the last
 full run.
+
+Quintiles, ties included: a customer's score is ``1 + floor(5 x worse / counted)``
+where ``worse`` is the number of scored customers with a strictly worse value and
+``counted`` the number of scored customers. Customers with equal values share the
+*lowest* score their positions span (one-time buyers all get F = 1), so when many
+customers tie a score may hold more or fewer than a fifth of them.
 """
 
 import itertools
 from dataclasses import dataclass
 
 SCORES = (1, 2, 3, 4, 5)
+TILES = 5
 DIMENSIONS = ("recency", "frequency", "monetary")
 
 
@@ -26,6 +33,32 @@ class RfmInputError(ValueError):
         super().__init__(code, params)
         self.code = code
         self.params = params
+
+
+# ---- Quintiles ----
+
+
+def quintile_score(worse, counted):
+    """The score of a value that ``worse`` of the ``counted`` scored customers
+    do strictly worse than (0 <= worse < counted): the lowest score the
+    positions of its tie span."""
+    return min(TILES, 1 + TILES * worse // counted)
+
+
+def quintile_cut_positions(counted):
+    """The four positions (1-based) of the cuts in the values of ``counted``
+    scored customers sorted from the worst to the best: a value earns score
+    k + 1 when it is strictly better than the value at position k
+    (``ceil(k x counted / 5)``), which is :func:`quintile_score`."""
+    return [(k * counted + TILES - 1) // TILES for k in range(1, TILES)]
+
+
+def quintile_scores(values):
+    """Scores of ``values`` (higher is better) by :func:`quintile_cut_positions`,
+    as the regrade reads them off the sorted values."""
+    ordered = sorted(values)
+    cuts = [ordered[position - 1] for position in quintile_cut_positions(len(ordered))]
+    return [1 + sum(value > cut for cut in cuts) for value in values]
 
 
 # ---- Fixed thresholds ----
