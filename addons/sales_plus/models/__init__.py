@@ -12,6 +12,7 @@ from . import product_template
 from . import sales_plus_stock_alert_demo
 from . import sales_plus_rfm_segment
 from . import sales_plus_rfm_config
+from . import sales_plus_rfm_regrade
 from . import sales_plus_rfm_grade
 from . import sales_plus_rfm_history
 from . import res_partner

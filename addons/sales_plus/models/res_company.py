@@ -115,5 +115,9 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
+        # customer grading: the company's settings, and its run with its job
         self.env["sales_plus.rfm.config"].sudo().create([{"company_id": company.id} for company in companies])
+        self.env["sales_plus.rfm.regrade"].sudo().create(
+            [{"company_id": company.id} for company in companies]
+        )
         return companies

@@ -39,7 +39,7 @@ class ResConfigSettings(models.TransientModel):
         compute="_compute_sales_plus_rfm_regrade",
     )
     sales_plus_rfm_regrade_state = fields.Selection(
-        selection=lambda self: self.env["sales_plus.rfm.config"]._fields["regrade_state"].selection,
+        selection=lambda self: self.env["sales_plus.rfm.regrade"]._fields["state"].selection,
         string="Customer Grading Status",
         compute="_compute_sales_plus_rfm_regrade",
     )
@@ -52,12 +52,12 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_sales_plus_rfm_regrade(self):
-        Config = self.env["sales_plus.rfm.config"].sudo()
+        Regrade = self.env["sales_plus.rfm.regrade"].sudo()
         for settings in self:
-            config = Config.search([("company_id", "=", settings.company_id.id)], limit=1)
-            settings.sales_plus_rfm_regrade_progress = config.regrade_progress
-            settings.sales_plus_rfm_regrade_state = config.regrade_state
-            settings.sales_plus_rfm_last_run_date = config.last_run_date
+            regrade = Regrade.search([("company_id", "=", settings.company_id.id)], limit=1)
+            settings.sales_plus_rfm_regrade_progress = regrade.progress
+            settings.sales_plus_rfm_regrade_state = regrade.state
+            settings.sales_plus_rfm_last_run_date = regrade.last_run_date
 
     # ---- Action methods: customer grading ----
 
@@ -68,11 +68,11 @@ class ResConfigSettings(models.TransientModel):
     def action_sales_plus_rfm_regrade_now(self):
         """Queue a regrade of every company selected in the company switcher."""
         self.ensure_one()
-        Config = self.env["sales_plus.rfm.config"]
-        configs = Config.browse()
+        Regrade = self.env["sales_plus.rfm.regrade"]
+        regrades = Regrade.browse()
         for company in self.env.companies:
-            configs |= Config._get_for_company(company)
-        return configs.action_regrade_now()
+            regrades |= Regrade._get_for_company(company)
+        return regrades.with_env(self.env).action_regrade_now()
 
     sales_plus_pacing_elapsed_pct = fields.Float(
         related="company_id.sales_plus_pacing_elapsed_pct",

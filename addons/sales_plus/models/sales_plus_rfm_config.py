@@ -1,10 +1,9 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
+from contextlib import contextmanager
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
-from odoo.fields import Domain
+from odoo.exceptions import ValidationError
 
 from ..services import rfm
 
@@ -17,7 +16,21 @@ DEFAULT_THRESHOLDS = [
     (1, 365, 0, 1, 2, 0, 1000),
 ]
 
-_logger = logging.getLogger(__name__)
+# the grading settings, read in one query by a regrade
+SETTINGS_FIELDS = [
+    "company_id",
+    "window_days",
+    "scoring_method",
+    "abc_a_percent",
+    "abc_b_percent",
+    "abc_c_percent",
+    "net_credit_notes",
+    "dormancy_factor",
+    "dormancy_ceiling_days",
+    "win_back_activity_cap",
+]
+# where a configuration saving its threshold lines is noted (see _rfm_thresholds_pending)
+PENDING_KEY = "sales_plus_rfm_thresholds_pending"
 
 
 class SalesPlusRfmConfig(models.Model):
@@ -44,14 +57,17 @@ class SalesPlusRfmConfig(models.Model):
         string="Window (days)",
         default=365,
         required=True,
-        help="Confirmed orders of the last this many days are graded (1 to 3650).",
+        help="The confirmed orders of today and the N - 1 days before it, in the company's timezone, "
+        "are graded (N from 1 to 3650): an order placed exactly N days ago is outside the window.",
     )
     scoring_method = fields.Selection(
         selection=[("quantile", "Quintiles"), ("thresholds", "Fixed thresholds")],
         default="quantile",
         required=True,
-        help="Quintiles: each score 1-5 holds a fifth of the graded customers of "
-        "the company. Fixed thresholds: the ranges below.",
+        help="Quintiles: a customer scores 1 + 5 x (the customers with a strictly worse value) / (the "
+        "customers scored), at most 5, so customers with equal values share the lowest score their "
+        "positions span (one-time buyers all get F = 1); when many customers tie, a score holds more or "
+        "fewer than a fifth of them. Fixed thresholds: the ranges below.",
     )
     threshold_ids = fields.One2many(
         comodel_name="sales_plus.rfm.threshold",
@@ -79,62 +95,43 @@ class SalesPlusRfmConfig(models.Model):
         help="A customer is also dormant after this many days without an order, "
         "whatever their rhythm (0: no ceiling).",
     )
-    last_run_date = fields.Datetime(string="Last Full Regrade", readonly=True)
-    last_run_bounds = fields.Json(
-        readonly=True,
-        help="Score boundaries of the last full regrade, used to regrade one customer.",
+    win_back_activity_cap = fields.Integer(
+        string="Win-Back Activities per Grading",
+        default=50,
+        required=True,
+        help="At most this many Win Back Customer activities per salesperson and grading, for the most "
+        "valuable customers who became dormant; one notice with a link to the list sums up the others "
+        "(0: only the notice). The first grading of a company, and the first one after the dormancy "
+        "settings change, schedule no activity per customer: each salesperson gets the notice only.",
     )
-    last_run_graded = fields.Integer(string="Customers Graded", readonly=True)
-    last_run_changed = fields.Integer(string="Grades Changed", readonly=True)
-    regrade_state = fields.Selection(
-        selection=[
-            ("queued", "Queued"),
-            ("running", "Running"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-        ],
-        string="Regrade Status",
-        readonly=True,
-        copy=False,
-        help="State of the last regrade run in the background (Regrade Now or the nightly run).",
+    # the company's grading run, shown here (it owns the queue and the results)
+    regrade_id = fields.Many2one(
+        comodel_name="sales_plus.rfm.regrade",
+        compute="_compute_regrade_id",
+        search="_search_regrade_id",
     )
-    regrade_requested_by_id = fields.Many2one(
-        comodel_name="res.users",
-        readonly=True,
-        copy=False,
-        help="Who pressed Regrade Now; told when the regrade is done.",
-    )
-    regrade_requested_date = fields.Datetime(
-        string="Regrade Requested On",
-        readonly=True,
-        copy=False,
-        help="When the regrade was queued; the companies queued together share it.",
-    )
-    regrade_progress = fields.Char(
-        compute="_compute_regrade_progress",
-        help="Progress of the queued regrade this company belongs to.",
-    )
+    regrade_state = fields.Selection(related="regrade_id.state")
+    regrade_progress = fields.Char(related="regrade_id.progress")
+    regrade_requested_by_id = fields.Many2one(related="regrade_id.requested_by_id")
+    last_run_date = fields.Datetime(related="regrade_id.last_run_date")
+    last_run_graded = fields.Integer(related="regrade_id.last_run_graded")
+    last_run_changed = fields.Integer(related="regrade_id.last_run_changed")
+    last_error = fields.Text(related="regrade_id.last_error")
 
     # ---- Compute methods ----
 
-    @api.depends("regrade_state", "regrade_requested_date")
-    def _compute_regrade_progress(self):
-        pending = self.filtered(lambda c: c.regrade_state in ("queued", "running"))
-        (self - pending).regrade_progress = False
-        if not pending:
-            return
-        batches = dict.fromkeys(pending.mapped("regrade_requested_date"))
-        for requested_date in batches:
-            batch = self.sudo().search([("regrade_requested_date", "=", requested_date)])
-            batches[requested_date] = (
-                len(batch.filtered(lambda c: c.regrade_state in ("done", "failed"))),
-                len(batch),
-            )
-        for config in pending:
-            done, total = batches[config.regrade_requested_date]
-            config.regrade_progress = self.env._(
-                "Regrading: %(done)s of %(total)s companies", done=done, total=total
-            )
+    @api.depends("company_id")
+    def _compute_regrade_id(self):
+        regrades = (
+            self.env["sales_plus.rfm.regrade"].sudo().search([("company_id", "in", self.company_id.ids)])
+        )
+        by_company = {regrade.company_id: regrade for regrade in regrades}
+        for config in self:
+            config.regrade_id = by_company.get(config.company_id, regrades.browse())
+
+    def _search_regrade_id(self, operator, value):
+        regrades = self.env["sales_plus.rfm.regrade"].sudo().search([("id", operator, value)])
+        return [("company_id", "in", regrades.company_id.ids)]
 
     # ---- Constraint methods ----
 
@@ -181,7 +178,18 @@ class SalesPlusRfmConfig(models.Model):
                     )
                 ) from error
 
-    @api.constrains("threshold_ids")
+    @api.constrains("win_back_activity_cap")
+    def _check_win_back_activity_cap(self):
+        for config in self:
+            if config.win_back_activity_cap < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The number of win-back activities per grading cannot be negative (%(count)s).",
+                        count=config.win_back_activity_cap,
+                    )
+                )
+
+    @api.constrains("threshold_ids", "scoring_method")
     def _check_thresholds(self):
         for config in self:
             config._rfm_threshold_bounds()
@@ -195,14 +203,13 @@ class SalesPlusRfmConfig(models.Model):
                 vals["threshold_ids"] = [
                     fields.Command.create(self._prepare_threshold_vals(row)) for row in DEFAULT_THRESHOLDS
                 ]
-        # the ranges are checked together, once all lines are written
-        return super(SalesPlusRfmConfig, self.with_context(sales_plus_rfm_thresholds_pending=True)).create(
-            vals_list
-        )
+        # the new lines are created in one batch, then checked together
+        return super().create(vals_list)
 
     def write(self, vals):
-        pending = self.with_context(sales_plus_rfm_thresholds_pending=True)
-        return super(SalesPlusRfmConfig, pending).write(vals)
+        # the lines changed by this save are checked together once all are written
+        with self._rfm_thresholds_pending():
+            return super().write(vals)
 
     # ---- Action methods ----
 
@@ -220,44 +227,16 @@ class SalesPlusRfmConfig(models.Model):
         }
 
     def action_regrade_now(self):
-        """Queue a regrade of these companies' customers for the background
-        job and wake it up; the requester is told when each company is done."""
-        if not self.env.user.has_group("sales_plus.group_sales_plus_admin"):
-            raise AccessError(self.env._("Only a Sales Plus Administrator can regrade all customers."))
+        """Regrade Now of these companies (see ``sales_plus.rfm.regrade``)."""
         self.check_access("read")
-        configs = self.sudo().filtered(lambda c: c.regrade_state not in ("queued", "running"))
-        configs.write(
-            {
-                "regrade_state": "queued",
-                "regrade_requested_by_id": self.env.uid,
-                "regrade_requested_date": fields.Datetime.now(),
-            }
-        )
-        if configs:
-            self.env.ref("sales_plus.ir_cron_sales_plus_rfm_regrade").sudo()._trigger()
-            message = self.env._(
-                "Regrade of %(companies)s queued: it runs in the background and you will be "
-                "notified when it is done.",
-                companies=", ".join(configs.company_id.mapped("name")),
-            )
-        else:
-            message = self.env._("A regrade of these companies is already queued or running.")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "title": self.env._("Customer grading"),
-                "message": message,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return self.regrade_id.with_env(self.env).action_regrade_now()
 
     # ---- Business methods ----
 
     @api.model
     def _get_for_company(self, company):
-        config = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        # the settings are read with the search: a regrade reads them once
+        config = self.sudo().search_fetch([("company_id", "=", company.id)], SETTINGS_FIELDS, limit=1)
         if not config:
             config = self.sudo().create({"company_id": company.id})
         return config.with_env(self.env)
@@ -268,10 +247,18 @@ class SalesPlusRfmConfig(models.Model):
         missing = self.env["res.company"].sudo().search([("id", "not in", configured.ids)])
         self.sudo().create([{"company_id": company.id} for company in missing])
 
-    def _rfm_threshold_bounds(self):
-        """The fixed thresholds as boundaries of scores 2-5 per dimension
-        (see :mod:`..services.rfm`); raises ValidationError on a gap or an overlap."""
+    def _rfm_dormancy_settings(self):
+        """The settings deciding who is dormant: when they change, everybody
+        may turn dormant at once (see ``win_back_activity_cap``)."""
         self.ensure_one()
+        return {"factor": self.dormancy_factor, "ceiling_days": self.dormancy_ceiling_days}
+
+    def _rfm_threshold_bounds(self, lines=None):
+        """The fixed thresholds (``lines``, by default the configuration's) as
+        boundaries of scores 2-5 per dimension (see :mod:`..services.rfm`);
+        raises ValidationError on a missing score, a gap or an overlap."""
+        self.ensure_one()
+        lines = self.threshold_ids if lines is None else lines
         labels = {
             "recency": self.env._("Recency"),
             "frequency": self.env._("Frequency"),
@@ -281,7 +268,7 @@ class SalesPlusRfmConfig(models.Model):
         for dimension in rfm.DIMENSIONS:
             ranges = [
                 rfm.ScoreRange(line.score, line[f"{dimension}_from"], line[f"{dimension}_to"])
-                for line in self.threshold_ids
+                for line in lines
             ]
             try:
                 bounds[dimension] = rfm.thresholds_to_bounds(ranges, dimension)
@@ -323,6 +310,24 @@ class SalesPlusRfmConfig(models.Model):
             score=params["score"],
         )
 
+    @contextmanager
+    def _rfm_thresholds_pending(self):
+        """While these configurations save their lines, the lines skip their
+        own check: the configuration checks them all once written. Kept on the
+        cursor, where a client cannot set it (unlike the context)."""
+        pending = self.env.cr.cache.setdefault(PENDING_KEY, set())
+        added = set(self.ids) - pending
+        pending |= added
+        try:
+            yield
+        finally:
+            pending -= added
+
+    def _rfm_thresholds_checked(self):
+        """These configurations, but those saving their lines right now."""
+        pending = self.env.cr.cache.get(PENDING_KEY, set())
+        return self.filtered(lambda config: config.id not in pending)
+
     @api.model
     def _prepare_threshold_vals(self, row):
         score, r_from, r_to, f_from, f_to, m_from, m_to = row
@@ -335,109 +340,6 @@ class SalesPlusRfmConfig(models.Model):
             "monetary_from": m_from,
             "monetary_to": m_to,
         }
-
-    @api.model
-    def _cron_regrade(self):
-        """Regrade the queued companies (Regrade Now) and, on the nightly run,
-        every active company, one company per committed step of progress."""
-        IrCron = self.env["ir.cron"]
-        configs = self.sudo()._rfm_regrades_to_run()
-        IrCron._commit_progress(remaining=len(configs))
-        for config in configs:
-            config.regrade_state = "running"
-            IrCron._commit_progress()  # the settings page shows the company as running
-            done = config._rfm_run_queued_regrade()
-            if not IrCron._commit_progress(1 if done else 0):
-                break  # out of time: the cron runs again for the rest
-
-    @api.model
-    def _rfm_regrades_to_run(self):
-        """The configurations to regrade now: the queued ones, plus on the
-        nightly run every active company not graded since the run was due;
-        every active company when nothing is queued (run by hand)."""
-        self._create_missing()
-        active = [("company_id.active", "=", True)]
-        pending = Domain.AND([active, [("regrade_state", "in", ("queued", "running"))]])
-        cron = self.env["ir.cron"].sudo().browse(self.env.context.get("cron_id")).exists()
-        to_queue = self.browse()
-        if cron and cron.nextcall <= fields.Datetime.now():
-            to_queue = self.search(
-                Domain.AND(
-                    [
-                        active,
-                        [("regrade_state", "not in", ("queued", "running"))],
-                        Domain("last_run_date", "=", False) | Domain("last_run_date", "<", cron.nextcall),
-                    ]
-                )
-            )
-        elif not self.search_count(pending, limit=1):
-            to_queue = self.search(active)
-        to_queue.write(
-            {
-                "regrade_state": "queued",
-                "regrade_requested_by_id": False,
-                "regrade_requested_date": fields.Datetime.now(),
-            }
-        )
-        return self.search(pending, order="company_id")
-
-    def _rfm_run_queued_regrade(self):
-        """Regrade this queued company, record the outcome, tell the requester.
-        Returns False when another regrade of the company holds the lock (the
-        company stays queued)."""
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                result = (
-                    self.env["sales_plus.rfm.grade"]
-                    .sudo()
-                    ._regrade_company(self.company_id, raise_if_locked=False)
-                )
-        except Exception:
-            _logger.exception("RFM regrade of company %s failed", self.company_id.id)
-            self.regrade_state = "failed"
-            self._rfm_notify_requester(None)
-            return True
-        if result["skipped"]:
-            self.regrade_state = "queued"
-            return False
-        self.regrade_state = "done"
-        self._rfm_notify_requester(result)
-        return True
-
-    def _rfm_notify_requester(self, result):
-        """A notification in the web client of whoever pressed Regrade Now."""
-        user = self.regrade_requested_by_id
-        if not user or not user.active:
-            return
-        user_env = self.with_user(user).with_context(lang=user.lang).env
-        if result is None:
-            payload = {
-                "type": "danger",
-                "title": user_env._("Customer grading failed"),
-                "message": user_env._(
-                    "The regrade of %(company)s failed; the previous grades are kept. "
-                    "See the server log for details.",
-                    company=self.company_id.name,
-                ),
-                "sticky": True,
-            }
-        else:
-            payload = {
-                "type": "success",
-                "title": user_env._("Customer grading done"),
-                "message": user_env._(
-                    "%(company)s: %(graded)s customers graded, %(changed)s grades changed, "
-                    "%(removed)s removed, in %(seconds)s s.",
-                    company=self.company_id.name,
-                    graded=result["graded"],
-                    changed=result["changed"],
-                    removed=result["removed"],
-                    seconds=round(result["seconds"], 2),
-                ),
-                "sticky": False,
-            }
-        user.sudo()._bus_send("simple_notification", payload)
 
 
 class SalesPlusRfmThreshold(models.Model):
@@ -468,6 +370,7 @@ class SalesPlusRfmThreshold(models.Model):
     # ---- Constraint methods ----
 
     @api.constrains(
+        "config_id",
         "score",
         "recency_from",
         "recency_to",
@@ -482,7 +385,23 @@ class SalesPlusRfmThreshold(models.Model):
                 raise ValidationError(
                     self.env._("A threshold score must be between 1 and 5, not %(score)s.", score=line.score)
                 )
-        if self.env.context.get("sales_plus_rfm_thresholds_pending"):
-            return  # the configuration checks all its lines once they are written
-        for config in self.config_id:
+        # a configuration saving its lines checks them all once they are written
+        for config in self.config_id._rfm_thresholds_checked():
             config._rfm_threshold_bounds()
+
+    # ---- CRUD methods ----
+
+    def write(self, vals):
+        # a line moved to another configuration leaves its old one short
+        moved_from = self.config_id if "config_id" in vals else self.config_id.browse()
+        result = super().write(vals)
+        for config in moved_from._rfm_thresholds_checked():
+            config._rfm_threshold_bounds()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_needed(self):
+        """Each configuration keeps one range per score: a line can only be
+        replaced in the same save of its configuration (checked there)."""
+        for config in self.config_id._rfm_thresholds_checked():
+            config._rfm_threshold_bounds(config.threshold_ids - self)

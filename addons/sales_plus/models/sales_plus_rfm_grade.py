@@ -2,16 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 import logging
-import time
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..services import local_date
-from ..tools import LOCK_RFM_REGRADE, try_lock, tune_transaction
+from ..services import local_date, rfm
+from ..tools import tune_transaction
 
 _logger = logging.getLogger(__name__)
 
@@ -30,6 +28,48 @@ GRADE_COLUMNS = (
     "abc_class",
     "is_dormant",
 )
+# the fields the grading statement reads (flushed before it runs), and the
+# grades and history it writes
+STATEMENT_READS = {
+    "sale.order": [
+        "partner_id",
+        "company_id",
+        "state",
+        "date_order",
+        "currency_id",
+        "currency_rate",
+        "amount_untaxed",
+    ],
+    "res.partner": ["commercial_partner_id", "active", "user_id"],
+    "res.users": ["active", "sale_team_id", "company_ids"],
+    "res.currency.rate": ["currency_id", "company_id", "name", "rate"],
+    "account.move": [
+        "commercial_partner_id",
+        "company_id",
+        "move_type",
+        "state",
+        "invoice_date",
+        "amount_untaxed_signed",
+    ],
+    "sales_plus.rfm.segment": [
+        "active",
+        "no_recent_purchase",
+        "company_id",
+        "sequence",
+        "r_min",
+        "r_max",
+        "f_min",
+        "f_max",
+        "m_min",
+        "m_max",
+        "notify_salesperson",
+    ],
+    "mail.activity": ["res_model", "res_id", "activity_type_id", "active"],
+    "sales_plus.rfm.grade": None,
+    "sales_plus.rfm.history": None,
+}
+# the customers listed by name in one notice to a salesperson (the others counted)
+NOTICE_LINES = 50
 
 
 class SalesPlusRfmGrade(models.Model):
@@ -94,7 +134,12 @@ class SalesPlusRfmGrade(models.Model):
     f_score = fields.Integer(string="F", readonly=True, aggregator="avg")
     m_score = fields.Integer(string="M", readonly=True, aggregator="avg")
     segment_id = fields.Many2one(
-        comodel_name="sales_plus.rfm.segment", readonly=True, index=True, ondelete="restrict"
+        comodel_name="sales_plus.rfm.segment",
+        readonly=True,
+        index=True,
+        # a segment in use cannot be deleted (see the segment); when the module
+        # is uninstalled its default segments go before the grades table does
+        ondelete="set null",
     )
     segment_color = fields.Integer(related="segment_id.color")
     abc_class = fields.Selection(
@@ -154,106 +199,71 @@ class SalesPlusRfmGrade(models.Model):
 
     @api.model
     def _regrade_company(self, company, raise_if_locked=True):
-        """Grade every customer of ``company`` in a few set-based statements.
-
-        Returns ``{"graded", "changed", "removed", "seconds", "skipped"}``.
-        Runs as superuser: callers check the user's right to regrade.
-        """
-        start = time.perf_counter()
-        if not try_lock(self.env, LOCK_RFM_REGRADE, company.id):
-            if raise_if_locked:
-                raise UserError(
-                    self.env._(
-                        "A regrade of %(company)s is already running; try again in a moment.",
-                        company=company.name,
-                    )
-                )
-            _logger.info("RFM regrade of company %s skipped: another regrade is running", company.id)
-            return {"graded": 0, "changed": 0, "removed": 0, "seconds": 0.0, "skipped": True}
-        config = self.env["sales_plus.rfm.config"].sudo()._get_for_company(company)
-        if config.scoring_method == "thresholds":
-            scores = ("bounds", config._rfm_threshold_bounds())
-        else:
-            scores = ("ntile", None)
-        result = self._rfm_run(company, config, scores=scores)
-        config.write(
-            {
-                "last_run_date": fields.Datetime.now(),
-                "last_run_bounds": result["bounds"],
-                "last_run_graded": result["graded"],
-                "last_run_changed": result["changed"],
-            }
-        )
-        result["seconds"] = time.perf_counter() - start
-        result["skipped"] = False
-        _logger.info(
-            "RFM regrade of company %s: %s graded, %s changed, %s removed in %.2fs",
-            company.id,
-            result["graded"],
-            result["changed"],
-            result["removed"],
-            result["seconds"],
-        )
-        return result
+        """Grade every customer of ``company`` now; see
+        ``sales_plus.rfm.regrade``, which owns the runs (kept for the callers
+        that only know the grades: demo data, benchmarks)."""
+        return self.env["sales_plus.rfm.regrade"]._regrade_company(company, raise_if_locked=raise_if_locked)
 
     def _regrade_partners(self, partners, company):
-        """Regrade ``partners`` (their commercial partners) in ``company``
-        against the score boundaries of the company's last full regrade."""
-        if not try_lock(self.env, LOCK_RFM_REGRADE, company.id):
-            raise UserError(
-                self.env._(
-                    "A regrade of %(company)s is already running; try again in a moment.",
-                    company=company.name,
-                )
-            )
-        config = self.env["sales_plus.rfm.config"].sudo()._get_for_company(company)
-        bounds = config.last_run_bounds
-        if not bounds:
-            raise UserError(
-                self.env._(
-                    "%(company)s has not been fully graded yet: run Regrade Now in the customer "
-                    "grading settings first.",
-                    company=company.name,
-                )
-            )
-        return self._rfm_run(
-            company,
-            config,
-            scores=("bounds", bounds),
-            partner_ids=partners.commercial_partner_id.ids,
-        )
+        """Regrade ``partners`` in ``company`` against the last full run's
+        boundaries; see ``sales_plus.rfm.regrade``."""
+        return self.env["sales_plus.rfm.regrade"]._regrade_partners(partners, company)
 
-    def _rfm_run(self, company, config, scores, partner_ids=None):
+    def _rfm_run(self, company, config, scores, partner_ids=None, win_back_cap=None):
         """Compute, compare and write the grades of ``company`` in one statement,
-        then notify salespeople of the moves into watched segments.
+        then schedule the win-back activities and tell the salespeople of the
+        moves into watched segments. Runs as superuser.
 
-        ``scores`` is ``("ntile", None)`` (quintiles over the company's graded
-        customers, with the ABC Pareto) or ``("bounds", {...})`` (boundaries of
-        scores 2-5 per dimension; with ``partner_ids``, ABC from the boundaries of
-        the last run). ``partner_ids`` limits the run to these commercial partners.
+        ``config`` holds the settings (read once by the caller). ``scores`` is
+        ``("ntile", None)`` (quintiles over the company's graded customers, with
+        the ABC Pareto) or ``("bounds", {...})`` (boundaries of scores 2-5 per
+        dimension; with ``partner_ids``, ABC from the boundaries of the last
+        run). ``partner_ids`` limits the run to these commercial partners.
+        ``win_back_cap``: the most win-back activities per responsible, the
+        others summed up in one notice; ``None`` (a first grading, or one after
+        the settings changed) schedules none, only the notice.
         """
-        self.env.flush_all()
+        self._rfm_flush()
         now = fields.Datetime.now()
         today = company._sales_plus_rfm_today()
-        statement = self._rfm_statement(company, config, scores, partner_ids, today, now)
+        cap = 0 if win_back_cap is None else win_back_cap
+        statement = self._rfm_statement(company, config, scores, partner_ids, today, now, cap)
         # PostgreSQL's JIT spends seconds compiling this statement for nothing
         # (its row estimates of the CTEs are far too high): off for this transaction
         tune_transaction(self.env)
-        self.env.cr.execute(statement)
-        row = self.env.cr.dictfetchone()
-        self.env.invalidate_all()
+        row = self.env.execute_query_dict(statement)[0]
+        self._rfm_invalidate()
+        activities = self._rfm_schedule_win_back(company, row["win_back"] or [], win_back_cap, today)
         self._rfm_notify(company, row["notify"] or [])
         return {
             "graded": row["graded"],
             "changed": row["changed"],
             "removed": row["removed"],
-            "activities": row["activities"],
+            "dormant": sum(total for _user, total, _ids in row["win_back"] or []),
+            "activities": len(activities),
             "bounds": row["bounds"],
         }
 
+    @api.model
+    def _rfm_flush(self):
+        """Flush the fields the statement reads, and the grades it writes."""
+        for model, fnames in STATEMENT_READS.items():
+            self.env[model].flush_model(fnames)
+
+    @api.model
+    def _rfm_invalidate(self):
+        """Forget the cached grades, their history and what is computed from
+        them: the statement wrote them."""
+        self.invalidate_model()
+        self.env["sales_plus.rfm.history"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            ["rfm_grade_id", "rfm_segment_id", "rfm_abc_class", "rfm_is_dormant", "rfm_last_regrade"]
+        )
+        self.env["sale.order"].invalidate_model(["rfm_segment_id", "rfm_segment_color", "rfm_abc_class"])
+
     # ---- Business methods: the statement ----
 
-    def _rfm_statement(self, company, config, scores, partner_ids, today, now):
+    def _rfm_statement(self, company, config, scores, partner_ids, today, now, win_back_cap):
         window_start = fields.Date.subtract(today, days=config.window_days)
         tz = company._sales_plus_rfm_tz()
         partner_filter = SQL("TRUE")
@@ -282,8 +292,9 @@ class SalesPlusRfmGrade(models.Model):
                 partner_filter=partner_filter,
             )
         scored = self._rfm_scored_sql(scores, partner_ids is not None, config)
-        activity_type = self.env.ref("sales_plus.mail_activity_type_sales_plus_win_back")
-        uid = self.env.uid
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "sales_plus.mail_activity_type_sales_plus_win_back"
+        )
         columns = SQL(", ").join(SQL.identifier(column) for column in GRADE_COLUMNS)
         new_columns = SQL(", ").join(SQL.identifier("f", column) for column in GRADE_COLUMNS)
         old_columns = SQL(", ").join(SQL.identifier("g", column) for column in GRADE_COLUMNS)
@@ -433,7 +444,7 @@ class SalesPlusRfmGrade(models.Model):
             ),
             responsible AS (
                 -- the salesperson when active and in the company, else the company's fallback
-                SELECT c.partner_id, c.segment_id, c.old_segment_id,
+                SELECT c.partner_id, c.segment_id, c.old_segment_id, c.monetary,
                        c.is_dormant AND NOT COALESCE(c.old_dormant, FALSE) AS became_dormant,
                        COALESCE(mb.id, %(fallback)s) AS user_id
                   FROM changed c
@@ -441,34 +452,44 @@ class SalesPlusRfmGrade(models.Model):
                  WHERE (c.is_dormant AND NOT COALESCE(c.old_dormant, FALSE))
                     OR (c.old_segment_id IS NOT NULL AND c.old_segment_id IS DISTINCT FROM c.segment_id)
             ),
-            activities AS (
-                -- one open win-back activity per dormant customer, never a second one
-                INSERT INTO mail_activity
-                       (res_model_id, res_model, res_id, res_name, activity_type_id, date_deadline,
-                        user_id, user_tz, automated, active, create_uid, create_date, write_uid, write_date)
-                SELECT %(partner_model)s, 'res.partner', r.partner_id, p.complete_name, %(activity_type)s,
-                       %(deadline)s, r.user_id, up.tz, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+            win_back AS (
+                -- the customers who became dormant, without an open win-back
+                -- activity, by responsible, the most valuable first
+                SELECT r.user_id, r.partner_id,
+                       ROW_NUMBER() OVER (PARTITION BY r.user_id ORDER BY r.monetary DESC, r.partner_id)
+                           AS position
                   FROM responsible r
-                  JOIN res_partner p ON p.id = r.partner_id
-                  JOIN res_users u ON u.id = r.user_id
-                  JOIN res_partner up ON up.id = u.partner_id
-                 WHERE r.became_dormant
+                 WHERE r.became_dormant AND r.user_id IS NOT NULL
                    AND NOT EXISTS (
                        SELECT 1 FROM mail_activity a
                         WHERE a.res_model = 'res.partner' AND a.res_id = r.partner_id
                           AND a.activity_type_id = %(activity_type)s AND a.active)
-             RETURNING id
+            ),
+            moves AS (
+                -- the moves into a watched segment, by responsible, the most valuable first
+                SELECT r.user_id, r.partner_id, r.segment_id,
+                       ROW_NUMBER() OVER (PARTITION BY r.user_id ORDER BY r.monetary DESC, r.partner_id)
+                           AS position
+                  FROM responsible r
+                  JOIN sales_plus_rfm_segment sg ON sg.id = r.segment_id AND sg.notify_salesperson
+                 WHERE r.old_segment_id IS NOT NULL AND r.old_segment_id IS DISTINCT FROM r.segment_id
+                   AND r.user_id IS NOT NULL
             )
             SELECT %(graded)s AS graded,
                    (SELECT COUNT(*) FROM changed) AS changed,
                    (SELECT COUNT(*) FROM removed) AS removed,
                    (SELECT COUNT(*) FROM history) AS history,
-                   (SELECT COUNT(*) FROM activities) AS activities,
-                   (SELECT json_agg(json_build_array(r.user_id, r.partner_id, r.segment_id))
-                      FROM responsible r
-                      JOIN sales_plus_rfm_segment sg ON sg.id = r.segment_id AND sg.notify_salesperson
-                     WHERE r.old_segment_id IS NOT NULL AND r.old_segment_id IS DISTINCT FROM r.segment_id
-                       AND r.user_id IS NOT NULL) AS notify,
+                   -- per responsible: how many, and the first ones (at most the cap)
+                   (SELECT json_agg(json_build_array(w.user_id, w.total, w.partner_ids) ORDER BY w.user_id)
+                      FROM (SELECT user_id, COUNT(*) AS total,
+                                   COALESCE(array_agg(partner_id ORDER BY position)
+                                            FILTER (WHERE position <= %(cap)s), '{}') AS partner_ids
+                              FROM win_back GROUP BY user_id) w) AS win_back,
+                   (SELECT json_agg(json_build_array(m.user_id, m.total, m.moves) ORDER BY m.user_id)
+                      FROM (SELECT user_id, COUNT(*) AS total,
+                                   array_agg(json_build_array(partner_id, segment_id) ORDER BY position)
+                                       FILTER (WHERE position <= %(listed)s) AS moves
+                              FROM moves GROUP BY user_id) m) AS notify,
                    %(bounds)s AS bounds
             """,
             order_date=self._rfm_local_date_sql(SQL.identifier("o", "date_order"), tz, now),
@@ -489,11 +510,10 @@ class SalesPlusRfmGrade(models.Model):
             compared_columns=compared_columns,
             assignments=assignments,
             now=now,
-            uid=uid,
             fallback=company.sales_plus_fallback_user_id.id or None,
-            partner_model=self.env["ir.model"]._get_id("res.partner"),
-            activity_type=activity_type.id,
-            deadline=today,
+            activity_type=activity_type_id,
+            cap=win_back_cap,
+            listed=NOTICE_LINES,
             bounds=self._rfm_bounds_sql(scores, partner_ids is not None),
             # a full run counts them with its statistics, not with a second
             # pass over the new grades
@@ -508,14 +528,17 @@ class SalesPlusRfmGrade(models.Model):
         scores and the ABC class.
 
         The customers without an order in the window (``frequency = 0``) are
-        not scored. Quintiles: NTILE(5) over the scored customers, equal values
-        getting the same (highest) score of their tie. They are read off the
-        sorted values of each dimension (an ordered aggregate of one column,
-        not a window sort of whole rows): a value reaches score k + 1 when it
-        reaches the value at the first position of tile k + 1. The ABC Pareto
-        (full runs) is read off the same sorted amounts: a running sum finds the
-        positions where classes A and B end, and the partner ids break the tie
-        of equal amounts across such a position. No window sorts whole rows.
+        not scored. Quintiles: a customer scores ``1 + floor(5 x worse /
+        counted)``, ``worse`` being the scored customers with a strictly worse
+        value: equal values share the lowest score of their tie (see
+        :mod:`..services.rfm`). The scores are read off the sorted values of each
+        dimension (an ordered aggregate of one column, not a window sort of whole
+        rows): a value earns score k + 1 when it is strictly better than the
+        value at cut k (position ``ceil(k x counted / 5)`` from the worst). The
+        ABC Pareto (full runs) is read off the same sorted amounts: a running
+        sum finds the positions where classes A and B end, and the partner ids
+        break the tie of equal amounts across such a position. No window sorts
+        whole rows.
         """
         method, bounds = scores
         a_pct, b_pct = config.abc_a_percent, config.abc_b_percent
@@ -591,8 +614,7 @@ class SalesPlusRfmGrade(models.Model):
                 SQL(
                     """
                     cuts AS MATERIALIZED (
-                        -- one row: the four boundaries of each dimension (NULL when
-                        -- there are fewer rows than tiles), never the whole arrays
+                        -- one row: the four cuts of each dimension, never the whole arrays
                         SELECT recencies[p[1]] AS r1, recencies[p[2]] AS r2,
                                recencies[p[3]] AS r3, recencies[p[4]] AS r4,
                                frequencies[p[1]] AS f1, frequencies[p[2]] AS f2,
@@ -602,14 +624,15 @@ class SalesPlusRfmGrade(models.Model):
                           FROM (SELECT stats.*, %s AS p FROM stats) s
                     )
                     """,
-                    self._rfm_tile_starts_sql(SQL.identifier("stats", "counted")),
+                    self._rfm_cut_positions_sql(SQL.identifier("stats", "counted")),
                 )
             )
             joins.append(SQL("CROSS JOIN cuts c"))
 
             def score(column, prefix, descending):
-                # recency sorts descending (fewer days, better score)
-                operator = SQL("<=") if descending else SQL(">=")
+                # strictly better than the cut; recency sorts descending (fewer
+                # days, better score)
+                operator = SQL("<") if descending else SQL(">")
                 return SQL(
                     "1 + %s",
                     SQL(" + ").join(
@@ -629,9 +652,13 @@ class SalesPlusRfmGrade(models.Model):
                 score("monetary", "m", False),
             )
         else:
+            # quintile boundaries are cuts to pass (strictly), fixed thresholds
+            # the lowest values reaching the score; recency is always "fewer
+            # days than the boundary"
+            above = "b.%s > x" if bounds.get("strict") else "b.%s >= x"
 
             def score(column, values, descending):
-                comparison = SQL("b.%s < x" if descending else "b.%s >= x", SQL.identifier(column))
+                comparison = SQL("b.%s < x" if descending else above, SQL.identifier(column))
                 return SQL(
                     "1 + (SELECT COUNT(*) FROM unnest(%s::numeric[]) x WHERE %s)",
                     values,
@@ -711,23 +738,23 @@ class SalesPlusRfmGrade(models.Model):
         )
 
     @api.model
-    def _rfm_tile_starts_sql(self, counted):
-        """The first positions (1-based) of tiles 2 to 5 of NTILE(5) over
-        ``counted`` rows, as an integer array: the first ``counted % 5`` tiles
-        hold one row more than the others. A position past ``counted`` means
-        that tile is empty."""
+    def _rfm_cut_positions_sql(self, counted):
+        """The positions (1-based) of the four cuts in the values of ``counted``
+        scored customers sorted from the worst: ``ceil(k x counted / 5)`` for k
+        = 1..4, as an integer array (``services.rfm.quintile_cut_positions``)."""
         return SQL(
-            "ARRAY(SELECT k * (%(n)s / 5) + LEAST(k, %(n)s %% 5) + 1 FROM generate_series(1, 4) k)",
+            "ARRAY(SELECT (k * %(n)s + %(tiles)s - 1) / %(tiles)s FROM generate_series(1, %(tiles)s - 1) k)",
             n=counted,
+            tiles=rfm.TILES,
         )
 
     def _rfm_bounds_sql(self, scores, single):
         """The boundaries of scores 2-5 this run used, kept for regrading one
-        customer later: for recency the first day count *not* reaching the
-        score, for the others the lowest value reaching it; for ABC the lowest
+        customer later: for recency the day counts a customer must stay under,
+        for the others the values to pass (quintiles: the cuts, ``strict``) or
+        reach (fixed thresholds: the thresholds themselves); for ABC the lowest
         amount of class A and of classes A and B, the amounts at the Pareto
-        cuts. Quintiles: the cuts (a value reaches score k + 1 when it reaches
-        cut k); fixed thresholds: the thresholds themselves."""
+        cuts."""
         method, bounds = scores
         if single:
             return SQL("NULL::jsonb")
@@ -736,9 +763,10 @@ class SalesPlusRfmGrade(models.Model):
             return SQL(
                 """
                 (SELECT jsonb_build_object(
-                    'recency', jsonb_build_array(c.r1 + 1, c.r2 + 1, c.r3 + 1, c.r4 + 1),
+                    'recency', jsonb_build_array(c.r1, c.r2, c.r3, c.r4),
                     'frequency', jsonb_build_array(c.f1, c.f2, c.f3, c.f4),
-                    'monetary', jsonb_build_array(c.m1, c.m2, c.m3, c.m4)) || %s
+                    'monetary', jsonb_build_array(c.m1, c.m2, c.m3, c.m4),
+                    'strict', TRUE) || %s
                    FROM cuts c CROSS JOIN pareto_cuts t)
                 """,
                 abc,
@@ -749,31 +777,111 @@ class SalesPlusRfmGrade(models.Model):
             abc,
         )
 
-    # ---- Business methods: notices ----
+    # ---- Business methods: win-back activities and notices ----
+
+    def _rfm_schedule_win_back(self, company, win_back, cap, today):
+        """One *Win Back Customer* activity per customer who became dormant,
+        at most ``cap`` per responsible (the most valuable customers), and one
+        notice to each responsible summing up the others; on a first grading
+        (``cap`` None) only the notice. ``win_back`` holds per responsible
+        ``[user id, customers, [the first partner ids, at most cap]]``.
+        Returns the activities created."""
+        Activity = self.env["mail.activity"].sudo()
+        if not win_back:
+            return Activity
+        activity_type = self.env.ref("sales_plus.mail_activity_type_sales_plus_win_back")
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        vals_list = [
+            {
+                "res_model_id": partner_model,
+                "res_id": partner_id,
+                "activity_type_id": activity_type.id,
+                "summary": activity_type.summary,
+                "user_id": user_id,
+                "date_deadline": today,
+                "automated": True,
+            }
+            for user_id, _total, partner_ids in win_back
+            if cap
+            for partner_id in partner_ids
+        ]
+        activities = Activity.create(vals_list)
+        for user_id, total, partner_ids in win_back:
+            scheduled = len(partner_ids) if cap else 0
+            if total > scheduled:
+                self._rfm_notify_dormant(
+                    company, self.env["res.users"].browse(user_id), total, scheduled, cap
+                )
+        return activities
+
+    def _rfm_notify_dormant(self, company, user, total, scheduled, cap):
+        """The notice to ``user`` of ``total`` customers who are dormant, of
+        whom ``scheduled`` got an activity, with a link to the list."""
+        user = user.sudo()
+        user_env = self.with_context(lang=user.lang).env
+        if cap is None:
+            text = user_env._(
+                "First grading of %(company)s: %(count)s of your customers are dormant. No activity was "
+                "scheduled for each of them; here is the list to win them back:",
+                company=company.name,
+                count=total,
+            )
+        elif not scheduled:
+            text = user_env._(
+                "%(count)s of your customers in %(company)s became dormant since the last grading; here is "
+                "the list to win them back:",
+                company=company.name,
+                count=total,
+            )
+        else:
+            text = user_env._(
+                "%(count)s of your customers in %(company)s became dormant since the last grading. "
+                "A Win Back Customer activity was scheduled for the %(scheduled)s most valuable of them "
+                "(at most %(cap)s per grading); the others are in the list:",
+                company=company.name,
+                count=total,
+                scheduled=scheduled,
+                cap=cap,
+            )
+        action = self.env.ref("sales_plus.sales_plus_rfm_grade_action_win_back")
+        body = Markup('<p>%s</p><p><a href="/odoo/action-%s">%s</a></p>') % (
+            text,
+            action.id,
+            user_env._("Dormant customers to win back"),
+        )
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=user.partner_id.ids,
+            subject=user_env._("Dormant customers to win back"),
+            body=body,
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _rfm_notify(self, company, moves):
         """One notice per salesperson listing their customers that moved into
-        a watched segment (At Risk, Can't Lose, Lost by default)."""
+        a watched segment (At Risk, Can't Lose, Lost by default), the most
+        valuable first, at most ``NOTICE_LINES`` by name. ``moves`` holds per
+        salesperson ``[user id, moves, [[partner id, segment id], ...]]``."""
         if not moves:
             return
-        by_user = {}
-        for user_id, partner_id, segment_id in moves:
-            by_user.setdefault(user_id, []).append((partner_id, segment_id))
-        partners = self.env["res.partner"].sudo().browse({p for pairs in by_user.values() for p, _s in pairs})
+        listed = {partner_id for _user, _total, pairs in moves for partner_id, _segment in pairs}
+        partners = self.env["res.partner"].sudo().browse(listed)
         # computed for all of them at once, not one query per customer listed
         names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
-        for user in self.env["res.users"].sudo().browse(list(by_user)):
+        for user_id, total, pairs in moves:
+            user = self.env["res.users"].sudo().browse(user_id)
             user_env = self.with_context(lang=user.lang).env
             segments = user_env["sales_plus.rfm.segment"].sudo()
             lines = Markup().join(
                 Markup('<li><a href="/odoo/res.partner/%s">%s</a>: %s</li>')
                 % (partner_id, names[partner_id], segments.browse(segment_id).name)
-                for partner_id, segment_id in by_user[user.id]
+                for partner_id, segment_id in pairs
             )
+            if total > len(pairs):
+                lines += Markup("<li>%s</li>") % user_env._("and %(count)s more", count=total - len(pairs))
             body = Markup("<p>%s</p><ul>%s</ul>") % (
                 user_env._(
                     "%(count)s of your customers in %(company)s moved into a segment to act on:",
-                    count=len(by_user[user.id]),
+                    count=total,
                     company=company.name,
                 ),
                 lines,

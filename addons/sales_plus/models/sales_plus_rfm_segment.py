@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..services import rfm
 
@@ -96,6 +97,15 @@ class SalesPlusRfmSegment(models.Model):
                     )
                 ) from error
 
+    @api.constrains(
+        "active", "company_id", "no_recent_purchase", "r_min", "r_max", "f_min", "f_max", "m_min", "m_max"
+    )
+    def _check_segment_map(self):
+        # the module's data loads the default segments one by one: the map is
+        # whole once all are (a client cannot call while the registry loads)
+        if self.env.registry.ready:
+            self._rfm_check_segment_map()
+
     # ---- CRUD methods ----
 
     @api.ondelete(at_uninstall=False)
@@ -104,6 +114,70 @@ class SalesPlusRfmSegment(models.Model):
             raise ValidationError(
                 self.env._("A segment that customers are graded in cannot be deleted; archive it instead.")
             )
+        self._rfm_check_segment_map(excluded=self)
+
+    # ---- Business methods ----
+
+    @api.model
+    def _rfm_check_segment_map(self, excluded=None):
+        """Each active company must keep, among its active segments and the
+        shared ones (but ``excluded``), a segment for each of the 125 score
+        combinations and a "no recent purchase" segment; else ValidationError."""
+        self.flush_model()
+        self.env["res.company"].flush_model(["active"])
+        gaps = self.env.execute_query(
+            SQL(
+                """
+                WITH segments AS (
+                    SELECT * FROM sales_plus_rfm_segment WHERE active AND NOT (id = ANY(%(excluded)s))
+                ),
+                triples AS (
+                    SELECT r.s AS r, f.s AS f, m.s AS m
+                      FROM generate_series(1, 5) r(s), generate_series(1, 5) f(s), generate_series(1, 5) m(s)
+                )
+                SELECT c.id, t.r, t.f, t.m
+                  FROM res_company c CROSS JOIN triples t
+                 WHERE c.active AND NOT EXISTS (
+                       SELECT 1 FROM segments sg
+                        WHERE NOT COALESCE(sg.no_recent_purchase, FALSE)
+                          AND (sg.company_id IS NULL OR sg.company_id = c.id)
+                          AND t.r BETWEEN sg.r_min AND sg.r_max
+                          AND t.f BETWEEN sg.f_min AND sg.f_max
+                          AND t.m BETWEEN sg.m_min AND sg.m_max)
+                 UNION ALL
+                SELECT c.id, NULL, NULL, NULL
+                  FROM res_company c
+                 WHERE c.active AND NOT EXISTS (
+                       SELECT 1 FROM segments sg
+                        WHERE sg.no_recent_purchase AND (sg.company_id IS NULL OR sg.company_id = c.id))
+                 ORDER BY 1, 2 NULLS FIRST, 3, 4
+                 LIMIT 1
+                """,
+                excluded=(excluded or self.browse()).ids,
+            )
+        )
+        if not gaps:
+            return
+        company_id, r_score, f_score, m_score = gaps[0]
+        company = self.env["res.company"].sudo().browse(company_id)
+        if r_score is None:
+            raise ValidationError(
+                self.env._(
+                    "This change would leave %(company)s without an active segment for the customers with no "
+                    "recent purchase.",
+                    company=company.name,
+                )
+            )
+        raise ValidationError(
+            self.env._(
+                "This change would leave customers without a segment: in %(company)s no active segment holds "
+                "the scores R %(r)s, F %(f)s, M %(m)s.",
+                company=company.name,
+                r=r_score,
+                f=f_score,
+                m=m_score,
+            )
+        )
 
     # ---- Action methods ----
 

@@ -1,20 +1,27 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from unittest.mock import patch
 
+import psycopg2
+import pytz
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.addons.sales_plus.services import local_date
 from odoo.addons.sales_plus.tools import LOCK_RFM_REGRADE as RFM_LOCK_KEY
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
+from odoo.service.model import call_kw
 from odoo.sql_db import db_connect
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesPlusCommon
 
@@ -202,36 +209,49 @@ class TestRfmGrading(RfmCommon):
         # in another company the customer is not graded
         self.assertFalse(best.with_company(self.env.ref("base.main_company")).rfm_segment_id)
 
-    def test_quintile_formula_is_ntile(self):
-        """A value's score read off the tile starts is the NTILE(5) of the last
-        row of its tie, for any row count and with ties."""
-        for count in range(1, 24):
+    def test_quintile_ties_share_the_lowest_score(self):
+        """Each dimension scores 1 + floor(5 x worse / counted): customers with
+        equal values share the lowest score their positions span. Checked
+        against RANK() for 1 to 25 customers with ties in every dimension."""
+        config = self.env["sales_plus.rfm.config"].new({"abc_a_percent": 80.0, "abc_b_percent": 15.0})
+        spans_two_scores = 0
+        for count in range(1, 26):
             self.env.cr.execute(
                 SQL(
                     """
-                    WITH v AS (
-                        -- values with ties: g / 3 repeats each value three times
-                        SELECT g / 3 AS value FROM generate_series(1, %(n)s) g
+                    WITH base AS (
+                        -- few distinct values per dimension: many ties
+                        SELECT g AS partner_id, NULL::integer AS user_id, NULL::integer AS team_id,
+                               NULL::date AS last_order_date, (g * 7) %% 4 * 10 AS recency,
+                               1 + g / 3 AS frequency, ((g * 5) %% 6)::numeric * 100 AS monetary,
+                               NULL::double precision AS median_gap_days
+                          FROM generate_series(1, %(n)s) g
                     ),
+                    %(scored)s,
                     expected AS (
-                        SELECT value, MAX(tile) AS tile
-                          FROM (SELECT value, NTILE(5) OVER (ORDER BY value) AS tile FROM v) t
-                         GROUP BY value
-                    ),
-                    sorted AS (
-                        SELECT array_agg(value ORDER BY value) AS vals, COUNT(*)::integer AS counted FROM v
-                    ),
-                    starts AS (SELECT vals, %(starts)s AS p FROM sorted)
-                    SELECT bool_and(
-                               e.tile = 1 + (SELECT COUNT(*) FROM generate_series(1, 4) k
-                                              WHERE e.value >= s.vals[s.p[k]]))
-                      FROM expected e CROSS JOIN starts s
+                        SELECT partner_id,
+                               LEAST(5, 1 + 5 * (RANK() OVER (ORDER BY recency DESC) - 1) / %(n)s) AS r,
+                               LEAST(5, 1 + 5 * (RANK() OVER (ORDER BY frequency) - 1) / %(n)s) AS f,
+                               LEAST(5, 1 + 5 * (RANK() OVER (ORDER BY monetary) - 1) / %(n)s) AS m,
+                               -- the positions of the tie span more than one score
+                               5 * (RANK() OVER (ORDER BY frequency) - 1) / %(n)s
+                                 <> 5 * (COUNT(*) OVER (ORDER BY frequency) - 1) / %(n)s AS split
+                          FROM base
+                    )
+                    SELECT COUNT(*) FILTER (WHERE (s.r_score, s.f_score, s.m_score)
+                                                  IS DISTINCT FROM (e.r, e.f, e.m)),
+                           COUNT(*), COUNT(*) FILTER (WHERE e.split)
+                      FROM scored s JOIN expected e ON e.partner_id = s.partner_id
                     """,
                     n=count,
-                    starts=self.Grade._rfm_tile_starts_sql(SQL.identifier("sorted", "counted")),
+                    scored=self.Grade._rfm_scored_sql(("ntile", None), False, config),
                 )
             )
-            self.assertTrue(self.env.cr.fetchone()[0], f"{count} rows")
+            wrong, total, split = self.env.cr.fetchone()
+            self.assertEqual(total, count)
+            self.assertEqual(wrong, 0, f"{count} customers")
+            spans_two_scores += split
+        self.assertGreater(spans_two_scores, 20, "the data puts ties across score boundaries")
 
     def test_order_dates_are_postgresql_local_dates(self):
         """The local order dates the regrade reads equal PostgreSQL's conversion,
@@ -333,6 +353,78 @@ class TestRfmGrading(RfmCommon):
                 self.assertEqual(wrong, 0, f"A {a_pct}%, B {b_pct}%, {count} customers")
                 split_ties += split_tie
         self.assertGreater(split_ties, 5, "the data puts class boundaries inside ties")
+
+    def test_one_time_buyers_score_f1_and_recent_ones_are_new(self):
+        """40% of the customers buy once: they tie on the lowest frequency and
+        all get F = 1; those who bought lately are "New", as the segment map
+        intends; a one-customer regrade gives each the scores of the full run."""
+        company = self.env["res.company"].create(
+            {"name": "RFM Once", "currency_id": self.company_a.currency_id.id}
+        )
+        self.env.user.company_ids += company
+        once = self._customers(4, prefix="Once")
+        regulars = self._customers(6, prefix="Regular")
+        specs = [(once[0], 100.0, 1), (once[1], 120.0, 1), (once[2], 90.0, 200), (once[3], 80.0, 210)]
+        for index, customer in enumerate(regulars):
+            specs += [(customer, 200.0, 10 + 5 * index + 30 * n) for n in range(2 + index)]
+        self._orders(specs, company=company)
+        self._regrade(company)
+        grades = {partner: self._grade(partner, company) for partner in once | regulars}
+        self.assertEqual([grades[p].f_score for p in once], [1, 1, 1, 1])
+        self.assertEqual(min(grades[p].f_score for p in regulars), 3, "4 of 10 do worse: 1 + 5 x 4 / 10")
+        self.assertEqual(grades[once[0]].r_score, 5)
+        self.assertEqual((grades[once[0]] | grades[once[1]]).segment_id, self.segment["new"])
+        self.assertEqual(
+            self.Grade.sudo().search_count(
+                [("company_id", "=", company.id), ("segment_id", "=", self.segment["new"].id)]
+            ),
+            2,
+        )
+        full = {p: (g.r_score, g.f_score, g.m_score, g.abc_class, g.segment_id) for p, g in grades.items()}
+        for partner in full:
+            self.Grade.sudo()._regrade_partners(partner, company)
+        self.env.invalidate_all()
+        alone = {p: (g.r_score, g.f_score, g.m_score, g.abc_class, g.segment_id) for p, g in grades.items()}
+        self.assertEqual(alone, full)
+
+    def test_window_edge_in_the_company_timezone(self):
+        """The window is today and the N - 1 days before it, in the company's
+        timezone: an order on today - N is out, one on today - N + 1 is in. In
+        a zone ahead of UTC and one behind it, at local midnight, where the UTC
+        date of each order is on the other side of the edge."""
+        with freeze_time("2025-06-30 20:00:00"):  # already 1 July in Shanghai, 30 June in Los Angeles
+            for tz, today in (("Asia/Shanghai", "2025-07-01"), ("America/Los_Angeles", "2025-06-30")):
+                with self.subTest(tz=tz):
+                    company = self.env["res.company"].create({"name": f"RFM {tz}"})
+                    company.partner_id.tz = tz
+                    self.env.user.company_ids += company
+                    self._config(company).window_days = 30
+                    today = fields.Date.to_date(today)
+                    self.assertEqual(company._sales_plus_rfm_today(), today)
+                    zone = pytz.timezone(tz)
+
+                    def utc(day, hour, minute, zone=zone):
+                        local = zone.localize(datetime.combine(day, dt_time(hour, minute)))
+                        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+                    inside, outside = self._customers(2, prefix=f"Edge {tz}")
+                    orders = self._orders([(inside, 100.0, 0), (outside, 100.0, 0)], company=company)
+                    # the first minute of today - 29 (N - 1) and the last one of today - 30 (N)
+                    orders[0].date_order = utc(today - timedelta(days=29), 0, 0)
+                    orders[1].date_order = utc(today - timedelta(days=30), 23, 59)
+                    self.assertNotEqual(
+                        (orders[0].date_order.date(), orders[1].date_order.date()),
+                        (today - timedelta(days=29), today - timedelta(days=30)),
+                        "one of the UTC dates is on the other side of the edge",
+                    )
+                    self._regrade(company)
+                    grade_in, grade_out = self._grade(inside, company), self._grade(outside, company)
+                    self.assertEqual((grade_in.frequency, grade_in.monetary), (1, 100.0))
+                    self.assertEqual(grade_in.last_order_date, today - timedelta(days=29))
+                    self.assertEqual(grade_in.recency_days, 29)
+                    self.assertEqual((grade_out.frequency, grade_out.monetary), (0, 0.0))
+                    self.assertEqual(grade_out.last_order_date, today - timedelta(days=30))
+                    self.assertEqual(grade_out.segment_id, self.segment["no_recent_purchase"])
 
     def test_second_regrade_writes_nothing(self):
         self._regrade()
@@ -472,7 +564,7 @@ class TestRfmGrading(RfmCommon):
             self.assertEqual(alone, full, method)
 
     def test_single_customer_regrade_needs_a_full_run(self):
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "has not been fully graded yet"):
             self.customers[0].with_company(self.company_a).action_rfm_regrade()
 
     def test_single_customer_regrade_query_count(self):
@@ -688,12 +780,12 @@ class TestRfmGrading(RfmCommon):
         with db_connect(self.env.cr.dbname).cursor() as other:
             other.execute("SELECT pg_advisory_lock(%s, %s)", (RFM_LOCK_KEY, self.company_a.id))
             try:
-                with self.assertRaises(UserError):
+                with self.assertRaisesRegex(UserError, "already running"):
                     self._regrade()
                 self.assertTrue(
                     self.Grade.sudo()._regrade_company(self.company_a, raise_if_locked=False)["skipped"]
                 )
-                with self.assertRaises(UserError):
+                with self.assertRaisesRegex(UserError, "already running"):
                     self.Grade.sudo()._regrade_partners(self.customers[0], self.company_a)
             finally:
                 other.execute("SELECT pg_advisory_unlock(%s, %s)", (RFM_LOCK_KEY, self.company_a.id))
@@ -717,8 +809,10 @@ class TestRfmGrading(RfmCommon):
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
 class TestRfmRegradeNow(RfmCommon):
-    """Regrade Now queues the companies for the regrade cron, which grades them
-    one by one, reports its progress and tells the requester."""
+    """Each company has a job of its own: Regrade Now and the nightly run
+    queue the companies and wake their jobs, each job regrades its company,
+    reports its progress and tells the requester (the administrators when
+    it fails)."""
 
     @classmethod
     def setUpClass(cls):
@@ -732,53 +826,73 @@ class TestRfmRegradeNow(RfmCommon):
         cls.customers = cls._customers(3, user=cls.sp_users["user"])
         cls._orders([(c, 100.0 * (i + 1), 10 + i) for i, c in enumerate(cls.customers)])
         cls._orders([(cls.customers[0], 50.0, 20)], company=cls.company_b)
-        cls.cron = cls.env.ref("sales_plus.ir_cron_sales_plus_rfm_regrade")
-        # the nightly run is not due: only what is queued runs
-        cls.cron.nextcall = fields.Datetime.now() + timedelta(hours=12)
         Config = cls.env["sales_plus.rfm.config"]
         cls.configs = Config._get_for_company(cls.company_a) | Config._get_for_company(cls.company_b)
+        Regrade = cls.env["sales_plus.rfm.regrade"]
+        cls.regrades = Regrade._get_for_company(cls.company_a) | Regrade._get_for_company(cls.company_b)
 
-    def _triggers(self):
-        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
+    def _triggers(self, regrade):
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", regrade.cron_id.id)])
 
     def _press(self, user, companies):
         configs = self.configs.filtered(lambda c: c.company_id in companies)
         return configs.with_user(user).with_context(allowed_company_ids=companies.ids).action_regrade_now()
 
-    def _run_cron(self):
-        """Run the cron callback as the scheduler does, with a progress record;
-        returns the progress and the (done, remaining, states) seen at each commit."""
-        cron, progress = self.cron._add_progress()
+    def _run_job(self, regrade):
+        """Run the company's job as the scheduler does, with a progress record;
+        returns the progress, the (done, remaining, states) seen at each commit
+        and the web client notifications sent."""
+        cron, progress = regrade.cron_id._add_progress()
         steps = []
 
         def commit():
             self.env.flush_all()
-            steps.append((progress.done, progress.remaining, tuple(self.configs.mapped("regrade_state"))))
+            steps.append((progress.done, progress.remaining, tuple(self.regrades.mapped("state"))))
 
         with (
             patch.object(self.env.cr, "commit", commit),
             patch.object(type(self.env["res.users"]), "_bus_send", autospec=True) as send,
         ):
-            self.env["sales_plus.rfm.config"].with_context(
-                cron_id=cron.id, ir_cron_progress_id=progress.id
-            )._cron_regrade()
+            # the code of the job's server action, as the scheduler runs it
+            cron.ir_actions_server_id.with_context(cron_id=cron.id, ir_cron_progress_id=progress.id).run()
         return progress, steps, [sent.args for sent in send.call_args_list]
 
-    def test_admin_queues_the_companies_and_wakes_the_cron(self):
-        triggers = self._triggers()
+    def test_each_company_has_a_job_of_its_own(self):
+        crons = self.regrades.cron_id
+        self.assertEqual(len(crons), 2)
+        for regrade in self.regrades:
+            self.assertEqual(regrade.cron_id.model_id.model, "sales_plus.rfm.regrade")
+            self.assertEqual(regrade.cron_id.code, f"model._cron_regrade({regrade.company_id.id})")
+            self.assertEqual(regrade.cron_id.user_id, self.env.ref("base.user_root"))
+        # a new company gets its settings, its run and its job
+        company = self.env["res.company"].create({"name": "RFM Company C"})
+        regrade = self.env["sales_plus.rfm.regrade"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(regrade), 1)
+        self.assertEqual(regrade.cron_id.code, f"model._cron_regrade({company.id})")
+        self.assertTrue(self.env["sales_plus.rfm.config"].search_count([("company_id", "=", company.id)]))
+        # a job deleted by hand comes back with the next nightly run
+        regrade.cron_id.unlink()
+        self.assertFalse(regrade.cron_id)
+        self.env["sales_plus.rfm.regrade"]._cron_queue_all()
+        self.assertEqual(regrade.cron_id.code, f"model._cron_regrade({company.id})")
+        self.assertEqual(regrade.state, "queued")
+
+    def test_admin_queues_the_companies_and_wakes_their_jobs(self):
         action = self._press(self.admin, self.company_a | self.company_b)
         self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(self.regrades.mapped("state"), ["queued", "queued"])
         self.assertEqual(self.configs.mapped("regrade_state"), ["queued", "queued"])
-        self.assertEqual(self.configs.regrade_requested_by_id, self.admin)
-        self.assertEqual(len(set(self.configs.mapped("regrade_requested_date"))), 1)
-        self.assertEqual(self._triggers(), triggers + 1)
+        self.assertEqual(self.regrades.requested_by_id, self.admin)
+        self.assertEqual(len(set(self.regrades.mapped("requested_date"))), 1)
+        for regrade in self.regrades:
+            self.assertEqual(len(self._triggers(regrade)), 1)
         self.assertEqual(self.configs[0].regrade_progress, "Regrading: 0 of 2 companies")
         # nothing graded yet: the regrade runs in the background
         self.assertFalse(self._grade(self.customers[0]))
-        # pressing again while queued neither queues twice nor wakes the cron again
+        # pressing again while queued neither queues twice nor wakes the job again
         action = self._press(self.admin, self.company_a)
         self.assertIn("already", action["params"]["message"])
-        self.assertEqual(self._triggers(), triggers + 1)
+        self.assertEqual(len(self._triggers(self.regrades[0])), 1)
 
     def test_settings_button_queues_the_selected_companies(self):
         self.system_admin.company_ids += self.company_a | self.company_b
@@ -789,8 +903,8 @@ class TestRfmRegradeNow(RfmCommon):
             .create({})
         )
         settings.action_sales_plus_rfm_regrade_now()
-        self.assertEqual(self.configs.mapped("regrade_state"), ["queued", "queued"])
-        self.assertEqual(self.configs.regrade_requested_by_id, self.system_admin)
+        self.assertEqual(self.regrades.mapped("state"), ["queued", "queued"])
+        self.assertEqual(self.regrades.requested_by_id, self.system_admin)
         settings.invalidate_recordset()
         self.assertEqual(settings.sales_plus_rfm_regrade_state, "queued")
         self.assertEqual(settings.sales_plus_rfm_regrade_progress, "Regrading: 0 of 2 companies")
@@ -802,27 +916,32 @@ class TestRfmRegradeNow(RfmCommon):
             user.company_ids += self.company_b
             with self.assertRaises(AccessError):
                 self._press(user, self.company_a)
+            # nor through the run itself, as an RPC client would call it
+            with self.assertRaises(AccessError):
+                self.regrades[0].with_user(user).action_regrade_now()
         with self.assertRaises(AccessError):
             self._press(self.plain_salesman, self.company_a)
-        self.assertEqual(self.configs.mapped("regrade_state"), [False, False])
+        # an administrator of company A only cannot queue company B
+        self.admin.company_ids -= self.company_b
+        with self.assertRaises(AccessError):
+            self.regrades[1].with_user(self.admin).action_regrade_now()
+        self.assertEqual(self.regrades.mapped("state"), [False, False])
 
-    def test_cron_grades_reports_progress_and_notifies(self):
+    def test_jobs_grade_report_progress_and_notify(self):
         self._press(self.admin, self.company_a | self.company_b)
-        progress, steps, sent = self._run_cron()
-        # one step of progress per company, each company shown running first
+        progress, steps, sent = self._run_job(self.regrades[0])
+        # one step of progress: the company shown running first, then done
         self.assertEqual(
-            steps,
-            [
-                (0, 2, ("queued", "queued")),
-                (0, 2, ("running", "queued")),
-                (1, 1, ("done", "queued")),
-                (1, 1, ("done", "running")),
-                (2, 0, ("done", "done")),
-            ],
+            steps, [(0, 1, ("queued", "queued")), (0, 1, ("running", "queued")), (1, 0, ("done", "queued"))]
         )
-        self.assertEqual((progress.done, progress.remaining), (2, 0))
+        self.assertEqual(self.configs[0].regrade_progress, False)
+        self.assertEqual(self.configs[1].regrade_progress, "Regrading: 1 of 2 companies")
+        progress, steps, sent_b = self._run_job(self.regrades[1])
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        sent += sent_b
         self.assertEqual(len(self._grade(self.customers[0]) | self._grade(self.customers[1])), 2)
         self.assertEqual(self._grade(self.customers[0], self.company_b).monetary, 50.0)
+        self.assertTrue(all(self.regrades.mapped("last_run_date")))
         self.assertTrue(all(self.configs.mapped("last_run_date")))
         self.assertFalse(self.configs[0].regrade_progress)
         # the requester is told, once per company, in the web client
@@ -833,53 +952,379 @@ class TestRfmRegradeNow(RfmCommon):
             self.assertEqual(payload["type"], "success")
             self.assertIn(company.name, payload["message"])
         self.assertIn("3 customers graded", sent[0][2]["message"])
-        # run by hand with nothing queued: every active company, nobody to tell
-        progress, _steps, sent = self._run_cron()
-        self.assertGreaterEqual(progress.done, 2)
-        self.assertEqual((progress.remaining, sent), (0, []))
-        self.assertFalse(self.configs.regrade_requested_by_id)
+        # a job woken up with nothing queued does nothing
+        progress, steps, sent = self._run_job(self.regrades[0])
+        self.assertEqual((progress.done, progress.remaining, steps, sent), (0, 0, [], []))
 
-    def test_locked_company_stays_queued(self):
+    def test_two_servers_never_regrade_one_company_at_once(self):
+        """Another transaction (another Odoo server's cron worker) holds the
+        company's regrade lock: the job leaves it queued and wakes up again
+        shortly; the other company's job is not held up."""
         self._press(self.admin, self.company_a | self.company_b)
         with db_connect(self.env.cr.dbname).cursor() as other:
             other.execute("SELECT pg_advisory_lock(%s, %s)", (RFM_LOCK_KEY, self.company_a.id))
             try:
-                progress, _steps, sent = self._run_cron()
+                progress_a, _steps, sent_a = self._run_job(self.regrades[0])
+                progress_b, _steps, sent_b = self._run_job(self.regrades[1])
             finally:
                 other.execute("SELECT pg_advisory_unlock(%s, %s)", (RFM_LOCK_KEY, self.company_a.id))
-        self.assertEqual(self.configs.mapped("regrade_state"), ["queued", "done"])
-        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        self.assertEqual(self.regrades.mapped("state"), ["queued", "done"])
+        self.assertEqual((progress_a.done, progress_a.remaining), (0, 0))
+        self.assertEqual((progress_b.done, progress_b.remaining), (1, 0))
         self.assertFalse(self._grade(self.customers[0]))
-        self.assertEqual(len(sent), 1)
+        self.assertEqual((sent_a, len(sent_b)), ([], 1))
         self.assertEqual(self.configs[0].regrade_progress, "Regrading: 1 of 2 companies")
-        progress, _steps, sent = self._run_cron()
+        # woken up again a minute later
+        retry = self._triggers(self.regrades[0]).filtered(lambda t: t.call_at > fields.Datetime.now())
+        self.assertEqual(retry.call_at, fields.Datetime.now() + timedelta(minutes=1))
+        progress, _steps, _sent = self._run_job(self.regrades[0])
         self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertTrue(self._grade(self.customers[0]))
 
     def test_failed_regrade_is_reported(self):
         self._press(self.admin, self.company_a)
         Grade = type(self.env["sales_plus.rfm.grade"])
+        admin_b = new_test_user(
+            self.env,
+            login="rfm_admin_b",
+            groups="base.group_user,sales_plus.group_sales_plus_admin",
+            company_ids=[Command.set(self.company_b.ids)],
+            company_id=self.company_b.id,
+        )
         with (
-            patch.object(Grade, "_rfm_run", side_effect=ValueError("boom")),
-            self.assertLogs("odoo.addons.sales_plus.models.sales_plus_rfm_config", "ERROR"),
+            patch.object(Grade, "_rfm_run", side_effect=ValueError("boom: no grade today")),
+            self.assertLogs("odoo.addons.sales_plus.models.sales_plus_rfm_regrade", "ERROR"),
         ):
-            progress, _steps, sent = self._run_cron()
-        self.assertEqual(self.configs[0].regrade_state, "failed")
+            progress, _steps, sent = self._run_job(self.regrades[0])
+        self.assertEqual(self.regrades[0].state, "failed")
+        self.assertEqual(self.configs[0].last_error, "boom: no grade today")
         self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertEqual(sent[0][2]["type"], "danger")
+        # the grading administrators of the company get the error in their inbox
+        notices = self.env["mail.message"].search(
+            [("subject", "=", "Customer grading of RFM Company A failed")]
+        )
+        self.assertEqual(len(notices), 1)
+        self.assertIn("boom: no grade today", notices.body)
+        self.assertIn(self.admin.partner_id, notices.partner_ids)
+        self.assertIn(self.system_admin.partner_id, notices.partner_ids)
+        self.assertNotIn(admin_b.partner_id, notices.partner_ids, "not an administrator of company A")
+        self.assertNotIn(self.sp_users["manager"].partner_id, notices.partner_ids)
 
-    def test_nightly_run_grades_every_company(self):
-        self.cron.nextcall = fields.Datetime.now() - timedelta(minutes=1)
-        progress, _steps, sent = self._run_cron()
-        self.assertGreaterEqual(progress.done, 2)
-        self.assertEqual(progress.remaining, 0)
-        self.assertEqual(self.configs.mapped("regrade_state"), ["done", "done"])
-        self.assertFalse(self.configs.regrade_requested_by_id)
-        self.assertEqual(sent, [])
+    def test_nightly_run_queues_every_company(self):
+        dispatcher = self.env.ref("sales_plus.ir_cron_sales_plus_rfm_regrade")
+        self.assertEqual(dispatcher.code, "model._cron_queue_all()")
+        dispatcher.ir_actions_server_id.run()
+        self.assertEqual(self.regrades.mapped("state"), ["queued", "queued"])
+        self.assertFalse(self.regrades.requested_by_id)
+        for regrade in self.regrades:
+            self.assertEqual(len(self._triggers(regrade)), 1)
+            _progress, _steps, sent = self._run_job(regrade)
+            self.assertEqual(sent, [])
+        self.assertEqual(self.regrades.mapped("state"), ["done", "done"])
         self.assertTrue(self._grade(self.customers[0]))
-        # run again within the same due run: the companies already graded are not redone
-        progress, _steps, _sent = self._run_cron()
-        self.assertEqual(progress.done, 0)
+        # an archived company is neither queued nor graded
+        self.company_b.active = False
+        dispatcher.ir_actions_server_id.run()
+        self.assertEqual(self.regrades.mapped("state"), ["queued", "done"])
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestRfmWinBack(RfmCommon):
+    """Win-back activities go to customers who *became* dormant since the
+    last grading, at most a few per responsible and grading; the first
+    grading (and the first after the dormancy settings change) only sums
+    the dormant customers up in one notice per responsible."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesperson = cls.sp_users["user"]
+        cls.fallback = cls.sp_users["manager"]
+        cls.company_a.sales_plus_fallback_user_id = cls.fallback
+        cls.activity_type = cls.env.ref("sales_plus.mail_activity_type_sales_plus_win_back")
+        # customers ordering every 30 days, the last 10 days ago: dormant after 60 days
+        cls.regulars = cls._customers(5, user=cls.salesperson, prefix="Regular")
+        cls._orders([(c, 100.0 * (i + 1), 10 + 30 * n) for i, c in enumerate(cls.regulars) for n in range(3)])
+
+    @classmethod
+    def _dormant_customers(cls, count, user=None):
+        """``count`` customers whose only order is 400 days old: dormant (over
+        the 365-day ceiling), with no order in the window."""
+        customers = cls._customers(count, user=user, prefix="Asleep")
+        orders = (
+            cls.env["sale.order"]
+            .with_company(cls.company_a)
+            .create([{"partner_id": c.id, "company_id": cls.company_a.id} for c in customers])
+        )
+        orders.write({"state": "sale", "date_order": fields.Datetime.now() - timedelta(days=400)})
+        return customers
+
+    def _activities(self, partners=None):
+        domain = [("activity_type_id", "=", self.activity_type.id), ("res_model", "=", "res.partner")]
+        if partners is not None:
+            domain.append(("res_id", "in", partners.ids))
+        return self.env["mail.activity"].search(domain)
+
+    def _notices(self, user):
+        return self.env["mail.message"].search(
+            [("partner_ids", "in", user.partner_id.ids), ("subject", "=", "Dormant customers to win back")],
+            order="id",
+        )
+
+    def test_first_grading_does_not_flood_then_new_dormant_get_activities(self):
+        asleep = self._dormant_customers(2000)  # no salesperson: the fallback responsible's
+        mine = self._dormant_customers(3, user=self.salesperson)
+        result = self._regrade()
+        self.assertEqual(result["dormant"], 2003)
+        self.assertEqual(result["activities"], 0)
+        self.assertFalse(self._activities(asleep | mine | self.regulars))
+        # at most one summary per responsible, with the count and the link to the list
+        for user, count in ((self.fallback, 2000), (self.salesperson, 3)):
+            notice = self._notices(user)
+            self.assertEqual(len(notice), 1)
+            self.assertIn(f"{count} of your customers are dormant", notice.body)
+            action = self.env.ref("sales_plus.sales_plus_rfm_grade_action_win_back")
+            self.assertIn(f"/odoo/action-{action.id}", notice.body)
+        # 70 days later, the three regulars of the salesperson turn dormant: three activities
+        self.regulars[3:].user_id = False  # two regulars are the fallback's
+        with freeze_time("2025-09-08 10:00:00"):
+            result = self._regrade()
+        self.assertEqual(result["activities"], 5)
+        activities = self._activities()
+        self.assertEqual(len(activities), 5)
+        self.assertEqual(set(activities.mapped("res_id")), set(self.regulars.ids))
+        self.assertEqual(
+            activities.filtered(lambda a: a.res_id in self.regulars[:3].ids).user_id, self.salesperson
+        )
+        self.assertEqual(
+            activities.filtered(lambda a: a.res_id in self.regulars[3:].ids).user_id, self.fallback
+        )
+        self.assertEqual(set(activities.mapped("date_deadline")), {fields.Date.to_date("2025-09-08")})
+        # scheduled through mail: the responsible follows the customer
+        self.assertIn(self.salesperson.partner_id, self.regulars[0].message_partner_ids)
+        self.assertEqual((len(self._notices(self.fallback)), len(self._notices(self.salesperson))), (1, 1))
+
+    def test_cap_per_responsible_and_grading(self):
+        config = self._config()
+        config.win_back_activity_cap = 2
+        self._regrade()  # first grading: the regulars are not dormant yet
+        self.assertFalse(self._notices(self.salesperson))
+        with freeze_time("2025-09-08 10:00:00"):
+            result = self._regrade()
+        # the two most valuable get an activity, one notice for the five
+        self.assertEqual(result["activities"], 2)
+        self.assertEqual(set(self._activities().mapped("res_id")), set(self.regulars[3:].ids))
+        notice = self._notices(self.salesperson)
+        self.assertEqual(len(notice), 1)
+        self.assertIn("5 of your customers in RFM Company A became dormant", notice.body)
+        self.assertIn("2 most valuable", notice.body)
+        # 0: the notice only
+        config.win_back_activity_cap = 0
+        self._activities().action_feedback(feedback="Called")
+        self.env.cr.execute(
+            SQL("UPDATE sales_plus_rfm_grade SET is_dormant = FALSE WHERE company_id = %s", self.company_a.id)
+        )
+        with freeze_time("2025-09-08 10:00:00"):
+            result = self._regrade()
+        self.assertEqual(result["activities"], 0)
+        self.assertEqual(len(self._notices(self.salesperson)), 2)
+        with self.assertRaises(ValidationError):
+            config.win_back_activity_cap = -1
+
+    def test_changed_dormancy_settings_regrade_everybody_without_activities(self):
+        self._regrade()
+        # a lower factor makes every regular dormant at once: the notice only
+        self._config().dormancy_factor = 0.1
+        result = self._regrade()
+        self.assertEqual(result["dormant"], 5)
+        self.assertEqual(result["activities"], 0)
+        self.assertEqual(len(self._notices(self.salesperson)), 1)
+        self.assertIn("First grading of RFM Company A", self._notices(self.salesperson).body)
+
+    def test_the_list_shows_the_dormant_customers_of_the_responsible(self):
+        asleep = self._dormant_customers(2)
+        mine = self._dormant_customers(2, user=self.salesperson)
+        self._regrade()
+        action = self.env.ref("sales_plus.sales_plus_rfm_grade_action_win_back")
+        search_view = self.env.ref("sales_plus.sales_plus_rfm_grade_view_search")
+        domains = {
+            node.get("name"): node.get("domain")
+            for node in etree.fromstring(search_view.arch).iter("filter")
+            if node.get("name") in ("dormant", "win_back_mine")
+        }
+        self.assertEqual(
+            safe_eval(action.context), {"search_default_dormant": 1, "search_default_win_back_mine": 1}
+        )
+        for user, expected in ((self.fallback, asleep), (self.salesperson, mine)):
+            domain = Domain.AND(safe_eval(domain, {"uid": user.id}) for domain in domains.values())
+            found = self.Grade.with_user(user).with_company(self.company_a).search(domain)
+            self.assertEqual(found.partner_id, expected, user.name)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestRfmConfigurationPaths(RfmCommon):
+    """Every create, write and unlink an RPC client may call on the grading
+    settings, their thresholds and the segments leaves a configuration the
+    regrade can run with, or raises a clear error and writes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = cls.sp_users["admin"]
+        cls.config = cls.env["sales_plus.rfm.config"]._get_for_company(cls.company_a)
+        cls.lines = {line.score: line for line in cls.config.threshold_ids}
+        customers = cls._customers(6, user=cls.sp_users["user"])
+        cls._orders([(c, 100.0 * (i + 1), 5 + 20 * i) for i, c in enumerate(customers)])
+
+    def _rpc(self, model, method, *args, **kwargs):
+        """``model.method(*args, **kwargs)`` as the Sales Plus administrator
+        calls it over RPC; rolled back when it raises."""
+        with self.env.cr.savepoint():
+            return call_kw(self.env[model].with_user(self.admin), method, list(args), kwargs)
+
+    def _assert_unchanged(self):
+        self.config.invalidate_recordset()
+        self.assertEqual(self.config._rfm_threshold_bounds()["frequency"], [2, 3, 5, 10])
+        self.assertEqual(len(self.config.threshold_ids), 5)
+
+    def test_threshold_paths(self):
+        line = self.lines[3]
+        with self.assertRaisesRegex(
+            ValidationError, "exactly one range for each score from 1 to 5 \\(score 3\\)"
+        ):
+            self._rpc("sales_plus.rfm.threshold", "unlink", line.ids)
+        self._assert_unchanged()
+        with self.assertRaisesRegex(ValidationError, "overlap"):
+            self._rpc("sales_plus.rfm.threshold", "write", line.ids, {"frequency_to": 6})
+        self._assert_unchanged()
+        with self.assertRaisesRegex(ValidationError, "between 1 and 5, not 6"):
+            self._rpc("sales_plus.rfm.threshold", "create", {"config_id": self.config.id, "score": 6})
+        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
+            self._rpc("sales_plus.rfm.threshold", "create", {"config_id": self.config.id, "score": 3})
+        self._assert_unchanged()
+        # a line cannot move to another company's settings: they have that score
+        other = self.env["sales_plus.rfm.config"]._get_for_company(self.env.ref("base.main_company"))
+        self.admin.company_ids += other.company_id
+        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
+            self._rpc("sales_plus.rfm.threshold", "write", line.ids, {"config_id": other.id})
+        self._assert_unchanged()
+        for command in (
+            Command.delete(line.id),
+            Command.unlink(line.id),
+            Command.clear(),
+            Command.set([]),
+        ):
+            with self.subTest(command=command), self.assertRaisesRegex(ValidationError, "exactly one range"):
+                self._rpc("sales_plus.rfm.config", "write", self.config.ids, {"threshold_ids": [command]})
+            self._assert_unchanged()
+        # replacing a line in one save is fine
+        vals = {
+            "score": 3,
+            "recency_from": 90,
+            "recency_to": 180,
+            "frequency_from": 3,
+            "frequency_to": 5,
+            "monetary_from": 5000,
+            "monetary_to": 20000,
+        }
+        self._rpc(
+            "sales_plus.rfm.config",
+            "write",
+            self.config.ids,
+            {"threshold_ids": [Command.delete(line.id), Command.create(vals)]},
+        )
+        self._assert_unchanged()
+        self.assertFalse(line.exists())
+        # the settings themselves cannot be deleted; so the regrade always runs
+        with self.assertRaisesRegex(AccessError, "not allowed to delete"):
+            self._rpc("sales_plus.rfm.config", "unlink", self.config.ids)
+        self._rpc("sales_plus.rfm.config", "write", self.config.ids, {"scoring_method": "thresholds"})
+        self.assertEqual(self._regrade()["graded"], 6)
+
+    def test_segment_paths(self):
+        Segment = "sales_plus.rfm.segment"
+        promising, new = self.segment["promising"], self.segment["new"]
+        # an unused segment whose scores no other segment holds
+        with self.assertRaisesRegex(ValidationError, "no active segment holds the scores R 4, F 1, M 1"):
+            self._rpc(Segment, "unlink", promising.ids)
+        with self.assertRaisesRegex(ValidationError, "R 4, F 1, M 1"):
+            self._rpc(Segment, "write", promising.ids, {"active": False})
+        with self.assertRaisesRegex(ValidationError, "R 4, F 1, M 1"):
+            self._rpc(Segment, "action_archive", promising.ids)
+        with self.assertRaisesRegex(ValidationError, "R 5, F 1, M 1"):
+            self._rpc(Segment, "write", new.ids, {"r_min": 4, "r_max": 4})
+        with self.assertRaisesRegex(ValidationError, "R 4, F 1, M 1"):
+            self._rpc(Segment, "write", promising.ids, {"company_id": self.company_a.id})
+        with self.assertRaisesRegex(
+            ValidationError, "without an active segment for the customers with no recent"
+        ):
+            self._rpc(Segment, "write", self.segment["no_recent_purchase"].ids, {"active": False})
+        with self.assertRaisesRegex(ValidationError, "R 4, F 1, M 1"):
+            self._rpc(Segment, "write", promising.ids, {"no_recent_purchase": True})
+        self.assertTrue(promising.active)
+        self.assertFalse(promising.company_id)
+        # a segment taking over the scores first lets the other one go
+        [spare] = self._rpc(
+            Segment, "create", [{"name": "Spare", "r_min": 4, "r_max": 5, "f_min": 1, "f_max": 1}]
+        )
+        self._rpc(Segment, "unlink", promising.ids)
+        self._rpc(Segment, "write", new.ids, {"r_min": 4, "r_max": 4})
+        self.assertFalse(promising.exists())
+        result = self._regrade()
+        self.assertEqual(result["graded"], 6)
+        graded = self.Grade.sudo().search([("company_id", "=", self.company_a.id)])
+        self.assertTrue(all(graded.mapped("segment_id")))
+        self.assertTrue(self.env[Segment].browse(spare).exists())
+
+    def test_settings_form(self):
+        """The administrator edits the settings in the form as they type."""
+        form = Form(self.config.with_user(self.admin))
+        form.window_days = 180
+        form.scoring_method = "thresholds"
+        form.win_back_activity_cap = 20
+        with form.threshold_ids.edit(1) as line:  # score 4 (lines by score, descending)
+            self.assertEqual(line.score, 4)
+            line.frequency_to = 12
+        with form.threshold_ids.edit(0) as line:
+            line.frequency_from = 12
+        form.save()
+        self.config.invalidate_recordset()
+        self.assertEqual((self.config.window_days, self.config.win_back_activity_cap), (180, 20))
+        self.assertEqual(self.config._rfm_threshold_bounds()["frequency"], [2, 3, 5, 12])
+        # a gap typed in one line only: refused on save, nothing written
+        form = Form(self.config.with_user(self.admin))
+        form.window_days = 90
+        with form.threshold_ids.edit(2) as line:
+            line.recency_from = 100
+        with (
+            self.assertRaisesRegex(ValidationError, "Recency thresholds have a gap"),
+            self.env.cr.savepoint(),
+        ):
+            form.save()
+        self.config.invalidate_recordset()
+        self.assertEqual(self.config.window_days, 180)
+        self.assertEqual(self.config.threshold_ids.filtered(lambda t: t.score == 3).recency_from, 90)
+        form = Form(self.config.with_user(self.admin))
+        form.window_days = 0
+        with self.assertRaisesRegex(ValidationError, "between 1 and 3650 days"), self.env.cr.savepoint():
+            form.save()
+
+    def test_uninstall_removes_segments_in_use(self):
+        """Uninstalling the module deletes its default segments while grades
+        still hold them: the grades let go (they are dropped next)."""
+        self._regrade()
+        graded = self.Grade.sudo().search([("company_id", "=", self.company_a.id)])
+        segments = graded.segment_id
+        self.assertTrue(segments)
+        with self.assertRaisesRegex(ValidationError, "cannot be deleted"):
+            segments[0].unlink()
+        segments.with_context(**{MODULE_UNINSTALL_FLAG: True}).unlink()
+        self.assertFalse(segments.exists())
+        graded.invalidate_recordset()
+        self.assertFalse(graded.segment_id)
 
 
 @tagged("post_install", "-at_install")
@@ -927,7 +1372,9 @@ class TestRfmQueryCount(RfmCommon):
         for listed in (customers[:1], customers[:2], customers):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            Grade._rfm_notify(self.company_a, [(user.id, customer.id, at_risk.id) for customer in listed])
+            Grade._rfm_notify(
+                self.company_a, [[user.id, len(listed), [[customer.id, at_risk.id] for customer in listed]]]
+            )
             counts.append(self.env.cr.sql_log_count - before)
             notice = Message.search(
                 [("partner_ids", "in", user.partner_id.ids), ("subject", "=", "Customers to win back")],
