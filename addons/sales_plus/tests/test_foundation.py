@@ -52,7 +52,11 @@ class TestFoundation(SalesPlusCommon):
         user_menus |= {"sales_plus.sales_plus_stock_alert_menu"}
         config_menus = {"sales_plus.sales_plus_menu_config", "sales_plus.res_config_settings_menu"}
         # customer grading
-        user_menus |= {"sales_plus.sales_plus_rfm_grade_menu", "sales_plus.sales_plus_rfm_history_menu"}
+        user_menus |= {
+            "sales_plus.sales_plus_rfm_grade_menu",
+            "sales_plus.sales_plus_rfm_grade_menu_win_back",
+            "sales_plus.sales_plus_rfm_history_menu",
+        }
         # cockpit: the cockpit and the targets for everybody, target tools in Configuration
         user_menus |= {"sales_plus.sales_plus_cockpit_menu", "sales_plus.sales_plus_target_menu"}
         # price approvals: everyone sees what waits for them; managers edit the
