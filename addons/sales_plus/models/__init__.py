@@ -6,6 +6,7 @@ from . import res_users
 from . import res_users_settings
 from . import sales_plus_demo
 from . import sales_plus_stock_alert
+from . import sales_plus_stock_alert_mixin
 from . import stock_warehouse
 from . import stock_picking
 from . import product_template

@@ -1,6 +1,6 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
 
@@ -9,7 +9,10 @@ STOCK_ALERT_ORDER_TRIGGERS = {"commitment_date", "warehouse_id", "date_order"}
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sales_plus.stock.alert.mixin"]
+
+    _stock_alert_subject_field = "order_id"
 
     # ---- Fields ----
 
@@ -20,39 +23,6 @@ class SaleOrder(models.Model):
         index=True,
         help="A line of this order is short of stock.",
     )
-    stock_alert_ids = fields.One2many(
-        comodel_name="sales_plus.stock.alert",
-        inverse_name="order_id",
-        string="Stock Alerts",
-        groups="sales_plus.group_sales_plus_user,stock.group_stock_user",
-    )
-    stock_alert_count = fields.Integer(
-        string="Open Stock Alerts",
-        compute="_compute_stock_alert_count",
-        groups="sales_plus.group_sales_plus_user,stock.group_stock_user",
-    )
-    # ---- Compute methods ----
-
-    @api.depends("stock_alert_ids.state")
-    def _compute_stock_alert_count(self):
-        counts = dict(
-            self.env["sales_plus.stock.alert"]._read_group(
-                [("order_id", "in", self.ids), ("state", "!=", "resolved")],
-                ["order_id"],
-                ["__count"],
-            )
-        )
-        for order in self:
-            order.stock_alert_count = counts.get(order._origin, 0)
-
-    # ---- Action methods ----
-
-    def action_view_stock_alerts(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_plus.sales_plus_stock_alert_action")
-        action["domain"] = [("order_id", "=", self.id)]
-        action["context"] = {"search_default_filter_not_resolved": 1}
-        return action
 
     # ---- Business methods ----
 

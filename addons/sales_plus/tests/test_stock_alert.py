@@ -426,6 +426,24 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         self.Alert._stock_alert_scan()
         self.assertEqual(len(self._alerts(order_id=order.id)), 1)
 
+    def test_alert_counts_and_lists_on_documents(self):
+        order = self._order([(self.gadget, 3)], commitment_date=NOW - timedelta(days=1))
+        order.action_confirm()
+        picking = order.picking_ids
+        template = self.gadget.product_tmpl_id
+        shortage = self._alerts(order_id=order.id, alert_type="shortage")
+        late = self._alerts(order_id=order.id, alert_type="late_shipment")
+        self.assertTrue(shortage)
+        self.assertEqual(late.picking_id, picking)
+        for record, alerts in ((order, shortage | late), (picking, late), (template, shortage)):
+            self.assertEqual(record.with_user(self.salesperson).stock_alert_count, len(alerts))
+            action = record.with_user(self.salesperson).action_view_stock_alerts()
+            self.assertEqual(action["res_model"], "sales_plus.stock.alert")
+            self.assertEqual(self.Alert.with_user(self.salesperson).search(action["domain"]), alerts)
+        # resolved alerts are not counted
+        order._action_cancel()
+        self.assertEqual(self.env["sale.order"].browse(order.id).stock_alert_count, 0)
+
     def test_one_open_alert_per_subject(self):
         order = self._order([(self.gadget, 3)])
         order.action_confirm()
