@@ -3,6 +3,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# the scan job of a company is recorded under this XML id (+ company id), so that
+# uninstalling sales_plus removes it
+STOCK_ALERT_SCAN_JOB_XMLID = "sales_plus.ir_cron_stock_alert_scan_company_%s"
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -50,6 +54,13 @@ class ResCompany(models.Model):
         default=3,
         help="Warn the salesperson this many days before a quotation whose stock is available expires.",
     )
+    sales_plus_stock_alert_activity_limit = fields.Integer(
+        string="Stock Alert Activities per Person",
+        default=50,
+        help="At most this many open stock alert activities per person in this company. Further "
+        "alerts wait in the Stock Alerts list and get their activity, the most severe first, "
+        "as earlier ones are done or resolved. 0: stock alerts get no activity.",
+    )
     sales_plus_pacing_elapsed_pct = fields.Float(
         string="Pacing Alert after (% of period)",
         default=50.0,
@@ -77,6 +88,7 @@ class ResCompany(models.Model):
         "sales_plus_stock_alert_lead_days",
         "sales_plus_stock_alert_safety_factor",
         "sales_plus_stock_alert_expiry_days",
+        "sales_plus_stock_alert_activity_limit",
     )
     def _check_sales_plus_stock_alert_settings(self):
         for company in self:
@@ -91,13 +103,63 @@ class ResCompany(models.Model):
                 company.sales_plus_stock_alert_lead_days < 0
                 or company.sales_plus_stock_alert_safety_factor < 0
                 or company.sales_plus_stock_alert_expiry_days < 0
+                or company.sales_plus_stock_alert_activity_limit < 0
             ):
                 raise ValidationError(
                     self.env._(
-                        "The lead time, safety factor and expiry warning of %(company)s cannot be negative.",
+                        "The lead time, safety factor, expiry warning and activities per person of "
+                        "%(company)s cannot be negative.",
                         company=company.display_name,
                     )
                 )
+
+    # ---- Business methods: stock alerts ----
+
+    def _stock_alert_scan_job(self):
+        """The scheduled action scanning the stock alerts of each company of
+        ``self``, created when missing: one per company, so that the cron
+        workers of several Odoo servers take different companies at once (a
+        scheduled action runs on one worker at a time). They run when the
+        *Sales Plus: scan stock alerts* schedule triggers them, and once a day
+        by themselves."""
+        jobs = self.env["ir.cron"]
+        missing = self.env["res.company"]
+        for company in self:
+            job = self.env.ref(STOCK_ALERT_SCAN_JOB_XMLID % company.id, raise_if_not_found=False)
+            if job:
+                jobs |= job
+            else:
+                missing |= company
+        if missing:
+            model_id = self.env["ir.model"]._get_id("sales_plus.stock.alert")
+            created = (
+                self.env["ir.cron"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "name": self.env._(
+                                "Sales Plus: scan stock alerts of %(company)s", company=company.name
+                            ),
+                            "model_id": model_id,
+                            "state": "code",
+                            "code": f"model._cron_stock_alert_scan_company({company.id})",
+                            "interval_number": 1,
+                            "interval_type": "days",
+                            "priority": 20,
+                        }
+                        for company in missing
+                    ]
+                )
+            )
+            self.env["ir.model.data"]._update_xmlids(
+                [
+                    {"xml_id": STOCK_ALERT_SCAN_JOB_XMLID % company.id, "record": job, "noupdate": True}
+                    for company, job in zip(missing, created, strict=True)
+                ]
+            )
+            jobs |= created
+        return jobs
 
     # ---- Business methods: customer grading ----
 

@@ -34,6 +34,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_plus_stock_alert_expiry_days",
         readonly=False,
     )
+    sales_plus_stock_alert_activity_limit = fields.Integer(
+        related="company_id.sales_plus_stock_alert_activity_limit",
+        readonly=False,
+    )
     sales_plus_rfm_regrade_progress = fields.Char(
         string="Customer Grading Progress",
         compute="_compute_sales_plus_rfm_regrade",

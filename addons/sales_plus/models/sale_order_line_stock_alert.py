@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# the fields _stock_alert_refresh() writes, in the order of its SQL
+# the fields _stock_alert_refresh() writes
 STOCK_ALERT_LINE_FIELDS = [
     "stock_alert_on_hand_qty",
     "stock_alert_reserved_qty",
@@ -19,6 +19,34 @@ STOCK_ALERT_LINE_FIELDS = [
     "stock_alert_incoming_date",
     "stock_alert_promised_date",
 ]
+
+# each field _stock_alert_refresh() writes: the column of the figures query it takes
+STOCK_ALERT_LINE_COLUMNS = dict(
+    zip(
+        STOCK_ALERT_LINE_FIELDS,
+        [
+            "on_hand",
+            "reserved",
+            "free",
+            "incoming",
+            "company_on_hand",
+            "company_reserved",
+            "company_free",
+            "company_incoming",
+            "line_reserved",
+            "short",
+            "is_short",
+            "next_date",
+            "promised",
+        ],
+        strict=True,
+    )
+)
+# what an empty figure compares as (none for dates: empty is empty)
+STOCK_ALERT_LINE_DEFAULTS = {
+    name: (SQL("FALSE") if name == "stock_alert_shortage" else None if name.endswith("_date") else SQL("0"))
+    for name in STOCK_ALERT_LINE_FIELDS
+}
 
 # line fields whose change calls for new figures
 STOCK_ALERT_TRIGGER_FIELDS = {
@@ -114,64 +142,98 @@ class SaleOrderLine(models.Model):
 
     # ---- Business methods ----
 
-    def _stock_alert_refresh(self, all_lines=False):
+    def _stock_alert_refresh(self, companies=None):
         """Recompute the ``stock_alert_*`` figures of ``self`` (or, with
-        ``all_lines``, of every open line and every line that still carries figures)
-        in two SQL statements, whatever the number of lines, and write only the rows
-        whose figures changed. Returns the ids of the orders whose lines changed.
+        ``companies``, of every open line of these companies and every line of
+        theirs that still carries figures) in one SQL statement, whatever the
+        number of lines, and write only the rows whose figures changed. Returns
+        the ids of the orders whose lines changed.
 
         Stock is read from the quants of the internal locations of each warehouse
         (so reservations held on a pick or pack step count, and no unit is counted
         twice), incoming stock from the open moves entering the warehouse from
         outside it by the line's promised date.
         """
-        if not all_lines and not self.ids:
-            return []
-        self.env.flush_all()
-        if all_lines:
-            scope = self._stock_alert_open_scope_sql()
-        else:
+        if companies is not None:
+            scope = SQL("sol.company_id = ANY(%s) AND %s", companies.ids, self._stock_alert_open_scope_sql())
+        elif self.ids:
             scope = SQL("sol.id = ANY(%s)", self.ids)
+        else:
+            return []
+        self._stock_alert_flush_figure_sources()
         query = SQL(
             """
             UPDATE sale_order_line sol
-               SET stock_alert_on_hand_qty = n.on_hand,
-                   stock_alert_reserved_qty = n.reserved,
-                   stock_alert_free_qty = n.free,
-                   stock_alert_incoming_qty = n.incoming,
-                   stock_alert_company_on_hand_qty = n.company_on_hand,
-                   stock_alert_company_reserved_qty = n.company_reserved,
-                   stock_alert_company_free_qty = n.company_free,
-                   stock_alert_company_incoming_qty = n.company_incoming,
-                   stock_alert_line_reserved_qty = n.line_reserved,
-                   stock_alert_shortage_qty = n.short,
-                   stock_alert_shortage = n.short > 0,
-                   stock_alert_incoming_date = n.next_date,
-                   stock_alert_promised_date = n.promised
+               SET %(assign)s
               FROM (%(figures)s) n
-             WHERE sol.id = n.id
-               AND (COALESCE(sol.stock_alert_on_hand_qty, 0), COALESCE(sol.stock_alert_reserved_qty, 0),
-                    COALESCE(sol.stock_alert_free_qty, 0), COALESCE(sol.stock_alert_incoming_qty, 0),
-                    COALESCE(sol.stock_alert_company_on_hand_qty, 0),
-                    COALESCE(sol.stock_alert_company_reserved_qty, 0),
-                    COALESCE(sol.stock_alert_company_free_qty, 0),
-                    COALESCE(sol.stock_alert_company_incoming_qty, 0),
-                    COALESCE(sol.stock_alert_line_reserved_qty, 0), COALESCE(sol.stock_alert_shortage_qty, 0),
-                    COALESCE(sol.stock_alert_shortage, FALSE), sol.stock_alert_incoming_date,
-                    sol.stock_alert_promised_date)
-                   IS DISTINCT FROM
-                   (n.on_hand, n.reserved, n.free, n.incoming, n.company_on_hand, n.company_reserved,
-                    n.company_free, n.company_incoming, n.line_reserved, n.short, n.short > 0,
-                    n.next_date, n.promised)
+             WHERE sol.id = n.id AND %(changed)s
          RETURNING sol.order_id
             """,
+            assign=SQL(", ").join(
+                SQL("%s = n.%s", SQL.identifier(name), SQL.identifier(column))
+                for name, column in STOCK_ALERT_LINE_COLUMNS.items()
+            ),
             figures=self._stock_alert_figures_sql(scope),
+            changed=self._stock_alert_figures_changed_sql("sol", "n"),
         )
         order_ids = list({row[0] for row in self.env.execute_query(query)})
         self.env["sale.order.line"].invalidate_model(STOCK_ALERT_LINE_FIELDS)
         if order_ids:
             self.env["sale.order"].browse(order_ids)._stock_alert_update_at_risk()
         return order_ids
+
+    def _stock_alert_shortages(self, confirm_date=None):
+        """{line: (quantity short, next incoming date)} of the lines of ``self``
+        short of stock, computed as the stored figures are but read only; with
+        ``confirm_date``, as they will be once confirmed then (the order date of
+        a confirmation), before their transfers reserve anything."""
+        if not self.ids:
+            return {}
+        self._stock_alert_flush_figure_sources()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT n.id, n.short, n.next_date FROM (%s) n WHERE n.short > 0 ORDER BY n.id",
+                self._stock_alert_figures_sql(SQL("sol.id = ANY(%s)", self.ids), confirm_date=confirm_date),
+            )
+        )
+        return {self.browse(line_id): (float(short), next_date) for line_id, short, next_date in rows}
+
+    @api.model
+    def _stock_alert_flush_figure_sources(self):
+        """Flush what the figures read."""
+        models_read = [
+            "sale.order.line",
+            "sale.order",
+            "product.product",
+            "product.template",
+            "product.template.attribute.value",
+            "uom.uom",
+            "stock.quant",
+            "stock.location",
+            "stock.warehouse",
+            "stock.move",
+            "res.company",
+            "mrp.bom",
+            "mrp.bom.line",
+        ]
+        for name in models_read:
+            if name in self.env:
+                self.env[name].flush_model()
+
+    @api.model
+    def _stock_alert_figures_changed_sql(self, line, new):
+        """The stored figures of ``line`` (a ``sale_order_line`` alias) differ
+        from the computed ones of ``new`` (a row of the figures query)."""
+        return SQL(
+            "(%s) IS DISTINCT FROM (%s)",
+            SQL(", ").join(
+                SQL("COALESCE(%s, %s)", SQL.identifier(line, name), default)
+                if default is not None
+                else SQL.identifier(line, name)
+                for name, default in STOCK_ALERT_LINE_DEFAULTS.items()
+            ),
+            SQL(", ").join(SQL.identifier(new, column) for column in STOCK_ALERT_LINE_COLUMNS.values()),
+        )
 
     @api.model
     def _stock_alert_open_scope_sql(self):
@@ -188,10 +250,10 @@ class SaleOrderLine(models.Model):
         """(product_id, company_id, part_id, per_unit, is_kit): what one unit (of
         the product's unit) of each product of ``line`` takes from stock. A
         product is its own part; with ``mrp`` (which sales_plus does not depend
-        on), a kit (the first active phantom bill of materials of the product in
-        the company, as Odoo picks it) takes its storable components, nested kits
-        exploded, in the components' units, lines that do not apply to the
-        variant skipped and components used on several lines summed."""
+        on), a kit (see ``_stock_alert_kit_bom_sql``) takes its storable
+        components, nested kits exploded, in the components' units, lines that do
+        not apply to the variant skipped and components used on several lines
+        summed."""
         if "mrp.bom" not in self.env:
             return SQL(
                 """SELECT DISTINCT l.product_id, l.company_id, l.product_id AS part_id,
@@ -200,20 +262,7 @@ class SaleOrderLine(models.Model):
             )
         return SQL(
             """
-            WITH RECURSIVE kit_bom AS (
-                SELECT DISTINCT ON (pp.id, rc.id)
-                       pp.id AS product_id, rc.id AS company_id, b.id AS bom_id,
-                       b.product_qty AS bom_qty, bu.factor AS bom_factor, tu.factor AS product_factor
-                  FROM mrp_bom b
-                  JOIN product_product pp ON pp.id = b.product_id
-                                          OR (b.product_id IS NULL AND pp.product_tmpl_id = b.product_tmpl_id)
-                  JOIN product_template t ON t.id = pp.product_tmpl_id
-                  JOIN uom_uom bu ON bu.id = b.product_uom_id
-                  JOIN uom_uom tu ON tu.id = t.uom_id
-                  JOIN res_company rc ON b.company_id IS NULL OR b.company_id = rc.id
-                 WHERE b.active AND b.type = 'phantom' AND b.product_qty > 0
-              ORDER BY pp.id, rc.id, b.sequence, b.product_id, b.id
-            ),
+            WITH RECURSIVE kit_bom AS (%(kit_bom)s),
             exploded(root_id, company_id, product_id, qty, depth) AS (
                 SELECT kb.product_id, kb.company_id, kb.product_id, 1.0::float, 0
                   FROM kit_bom kb
@@ -266,13 +315,15 @@ class SaleOrderLine(models.Model):
              WHERE l.product_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM kit_bom kb
                                 WHERE kb.product_id = l.product_id AND kb.company_id = l.company_id)
-            """
+            """,
+            kit_bom=self.env["sales_plus.stock.alert"]._stock_alert_kit_bom_sql(),
         )
 
     @api.model
-    def _stock_alert_figures_sql(self, scope):
+    def _stock_alert_figures_sql(self, scope, confirm_date=None):
         """The figures of the lines of ``scope`` (a condition on ``sol`` / ``so``),
-        one row per line in the order of STOCK_ALERT_LINE_FIELDS, rounded as stored.
+        one row per line (the columns of STOCK_ALERT_LINE_COLUMNS), rounded as
+        stored. With ``confirm_date``: as if the orders were confirmed then.
 
         Every figure is computed per part of the line's product (itself, or the
         components of a kit) and brought back to the product: a kit counts as
@@ -286,7 +337,8 @@ class SaleOrderLine(models.Model):
                        COALESCE(sol.warehouse_id, so.warehouse_id) AS warehouse_id,
                        COALESCE(
                            so.commitment_date,
-                           so.date_order + COALESCE(sol.customer_lead, 0) * INTERVAL '1 day') AS promised,
+                           COALESCE(%(confirm_date)s::timestamp, so.date_order)
+                               + COALESCE(sol.customer_lead, 0) * INTERVAL '1 day') AS promised,
                        lu.factor / pu.factor AS to_product,
                        CASE WHEN so.state = 'sale' THEN sol.product_uom_qty - sol.qty_delivered
                             ELSE sol.product_uom_qty END * lu.factor / pu.factor AS required,
@@ -333,23 +385,13 @@ class SaleOrderLine(models.Model):
                   JOIN stock_warehouse wh ON wh.id = wq.warehouse_id
               GROUP BY wq.product_id, wh.company_id
             ),
-            incoming AS (
-                SELECT m.product_id, m.company_id, dl.warehouse_id, m.date, m.product_qty,
-                       sl.usage NOT IN ('internal', 'transit') AS into_company
-                  FROM stock_move m
-                  JOIN stock_location dl ON dl.id = m.location_dest_id
-                  JOIN stock_location sl ON sl.id = m.location_id
-                 WHERE m.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
-                   AND m.product_id IN (SELECT product_id FROM product)
-                   AND dl.usage = 'internal' AND dl.warehouse_id IS NOT NULL
-                   AND (sl.usage != 'internal' OR sl.warehouse_id IS DISTINCT FROM dl.warehouse_id)
-            ),
+            incoming AS (%(incoming)s),
             part_incoming AS (
                 SELECT lp.id, lp.part_id,
                        SUM(i.product_qty) FILTER (
                            WHERE i.warehouse_id = lp.warehouse_id AND i.date <= lp.promised) AS wh_in,
                        SUM(i.product_qty) FILTER (
-                           WHERE i.into_company AND i.date <= lp.promised) AS company_in,
+                           WHERE i.crosses_company AND i.date <= lp.promised) AS company_in,
                        MIN(i.date) FILTER (WHERE i.warehouse_id = lp.warehouse_id) AS next_date
                   FROM line_part lp
                   JOIN incoming i ON i.product_id = lp.part_id AND i.company_id = lp.company_id
@@ -425,10 +467,14 @@ class SaleOrderLine(models.Model):
                   FROM line l
                  WHERE NOT EXISTS (SELECT 1 FROM figures f WHERE f.id = l.id)
             )
-            SELECT * FROM new
+            SELECT new.*, new.short > 0 AS is_short FROM new
             """,
             scope=scope,
+            confirm_date=confirm_date,
             parts=self._stock_alert_parts_sql(),
+            incoming=self.env["sales_plus.stock.alert"]._stock_alert_warehouse_moves_sql(
+                SQL("SELECT product_id FROM product")
+            ),
             kit_figures=SQL(",\n").join(
                 SQL(
                     "CASE WHEN BOOL_OR(f.is_kit) THEN FLOOR(MIN(f.%(name)s) + 1e-9) ELSE MIN(f.%(name)s) END"

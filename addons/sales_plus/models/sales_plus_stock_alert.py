@@ -1,10 +1,12 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
+
+from ..tools import LOCK_STOCK_ALERT_SCAN, try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -15,8 +17,7 @@ ALERT_TYPES = [
     ("reservation_expiring", "Quotation Expiring, Stock Not Held"),
 ]
 
-# values compared between a stored open alert and the condition found by a scan;
-# the keys of a condition dict besides them identify or route the alert
+# values compared between a stored open alert and the condition found by a scan
 ALERT_TRACKED_FIELDS = [
     "severity",
     "quantity",
@@ -26,6 +27,34 @@ ALERT_TRACKED_FIELDS = [
     "forecast_qty",
     "suggested_qty",
 ]
+# those stored rounded to the "Product Unit" precision
+ALERT_ROUNDED_FIELDS = ("quantity", "safety_qty", "forecast_qty", "suggested_qty")
+# what identifies or routes an alert, set once when the scan inserts it
+ALERT_KEY_FIELDS = [
+    "alert_type",
+    "subject_key",
+    "company_id",
+    "product_id",
+    "warehouse_id",
+    "order_id",
+    "order_line_id",
+    "picking_id",
+    "uom_id",
+    "salesperson_id",
+    "team_id",
+]
+# what the scan's statement writes on existing alerts (see _stock_alert_sync_sql)
+ALERT_SYNCED_FIELDS = [
+    *ALERT_TRACKED_FIELDS,
+    "severity_sequence",
+    "state",
+    "state_sequence",
+    "date_resolved",
+    "write_uid",
+    "write_date",
+]
+# stock moves still to happen
+OPEN_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 
 
 class SalesPlusStockAlert(models.Model):
@@ -94,6 +123,13 @@ class SalesPlusStockAlert(models.Model):
     salesperson_id = fields.Many2one(comodel_name="res.users", readonly=True, index="btree_not_null")
     team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
     date_resolved = fields.Datetime(readonly=True)
+    date_assigned = fields.Datetime(
+        string="Activity Given On",
+        readonly=True,
+        copy=False,
+        help="When the responsible got this alert's activity. Empty while the alert waits "
+        "for room among the responsible's stock alert activities (see the company's limit).",
+    )
 
     # ---- Compute methods ----
 
@@ -136,46 +172,74 @@ class SalesPlusStockAlert(models.Model):
         self.filtered(lambda a: a.state == "acknowledged").write({"state": "open"})
         return True
 
-    # ---- Business methods ----
+    # ---- Business methods: the scan ----
 
     @api.model
     def _cron_stock_alert_scan(self):
-        self._stock_alert_scan()
+        """The schedule of every company's scan (Sales Plus: scan stock alerts):
+        gives each active company its own scan job and triggers them all, so that
+        the cron workers of every Odoo server share the companies, one job each
+        (see ``res.company._stock_alert_scan_job``)."""
+        companies = self.env["res.company"].sudo().search([("active", "=", True)])
+        for job in companies._stock_alert_scan_job():
+            job._trigger()
 
     @api.model
-    def _stock_alert_scan(self, orders=None):
+    def _cron_stock_alert_scan_company(self, company_id):
+        """The scan job of one company, run by whichever cron worker takes it;
+        commits its progress (the company done) through ``ir.cron``. Another
+        server scanning the company right now holds its lock: nothing to do."""
+        company = self.env["res.company"].sudo().browse(company_id).exists()
+        if not company.active:
+            return
+        result = self._stock_alert_scan(companies=company)
+        self.env["ir.cron"]._commit_progress(0 if result["skipped"] else 1)
+
+    @api.model
+    def _stock_alert_scan(self, orders=None, companies=None):
         """Evaluate every alert condition in batched SQL and bring the unresolved
-        alerts in line with them: create the missing ones (with an activity for
-        their responsible), update changed figures, resolve those whose cause
-        cleared (closing their activity). Idempotent: a second run with nothing
+        alerts in line with them: create the missing ones, update changed
+        figures, resolve those whose cause cleared (marking their activity done)
+        and give waiting alerts their activity while their responsible holds
+        fewer than the company's limit. Idempotent: a second run with nothing
         changed writes nothing.
 
-        The comparison and the three writes are one SQL statement; creating the
-        activities and closing those of resolved alerts take a fixed number of
-        statements more, whatever the number of alerts.
+        The comparison and the three writes of the alerts are one SQL statement;
+        the activities are created and closed through ``mail``, in batches, and
+        at most the company's limit per responsible: the number of queries does
+        not grow with the number of alerts.
 
         With ``orders``, only the lines, transfers and alerts of these orders are
-        considered (used on confirmation and cancellation); without, everything.
+        considered (used on confirmation and cancellation). Otherwise every
+        company of ``companies`` (default: all) whose lock it takes: a company
+        being scanned by another transaction (another server's cron worker) is
+        skipped and counted in ``skipped``.
         Runs as superuser: alerts are system records, routed by their own rules.
         """
         alerts = self.sudo()
+        result = {"created": 0, "updated": 0, "resolved": 0, "skipped": 0}
         if orders is None:
-            alerts.env["sale.order.line"]._stock_alert_refresh(all_lines=True)
-            order_ids = None
+            companies = (companies or alerts.env["res.company"].search([("active", "=", True)])).sudo()
+            locked = companies.filtered(lambda c: try_lock(alerts.env, LOCK_STOCK_ALERT_SCAN, c.id))
+            result["skipped"] = len(companies - locked)
+            if not locked:
+                return result
+            alerts.env["sale.order.line"]._stock_alert_refresh(companies=locked)
+            scope = {"company_ids": locked.ids}
         else:
-            order_ids = orders.ids
             orders.sudo().order_line._stock_alert_refresh()
+            scope = {"order_ids": orders.ids}
         now = fields.Datetime.now()
-        self.env.flush_all()
-        rows = alerts.env.execute_query(alerts._stock_alert_sync_sql(now, order_ids))
-        self.env.invalidate_all()
+        alerts._stock_alert_flush_sources()
+        rows = alerts.env.execute_query(alerts._stock_alert_sync_sql(now, **scope))
+        alerts.invalidate_model(ALERT_SYNCED_FIELDS)
         created = [row[1] for row in rows if row[0] == "created"]
         updated = [row[1] for row in rows if row[0] == "updated"]
-        resolved = {row[1]: row[2] for row in rows if row[0] == "resolved"}
+        resolved = [row[1] for row in rows if row[0] == "resolved"]
         if resolved:
-            alerts.browse(list(resolved))._stock_alert_log_resolution(resolved)
-        if created:
-            alerts.browse(created)._stock_alert_after_create()
+            alerts.browse(resolved)._stock_alert_close_activities(self.env._("Resolved: the cause cleared."))
+        alerts._stock_alert_to_assign(**scope)._stock_alert_assign()
+        result.update(created=len(created), updated=len(updated), resolved=len(resolved))
         if created or updated or resolved:
             _logger.info(
                 "Stock alert scan: %s created, %s updated, %s resolved",
@@ -183,87 +247,133 @@ class SalesPlusStockAlert(models.Model):
                 len(updated),
                 len(resolved),
             )
-        return {"created": len(created), "updated": len(updated), "resolved": len(resolved)}
+        return result
 
     @api.model
-    def _stock_alert_conditions_sql(self, now, order_ids=None):
-        """Every alert condition that holds now, one row per (type, subject key):
-        one SQL query per type, none per record, joined in one."""
+    def _stock_alert_flush_sources(self):
+        """Flush what the conditions and the scan's statement read."""
+        models_read = [
+            "sale.order",
+            "sale.order.line",
+            "stock.picking",
+            "stock.picking.type",
+            "stock.move",
+            "stock.location",
+            "stock.warehouse",
+            "stock.warehouse.orderpoint",
+            "stock.quant",
+            "product.product",
+            "product.template",
+            "product.supplierinfo",
+            "res.company",
+            "res.users",
+            "res.groups",
+            "res.partner",
+            "mrp.bom",
+            self._name,
+        ]
+        for name in models_read:
+            if name in self.env:
+                self.env[name].flush_model()
+
+    @api.model
+    def _stock_alert_scope_sql(self, order_ids=None, company_ids=None, order=None, company=None):
+        """The condition restricting a query to ``order_ids`` (on the SQL
+        expression ``order``) or ``company_ids`` (on ``company``); TRUE for all."""
+        if order_ids is not None:
+            return SQL("%s = ANY(%s)", order, order_ids)
+        if company_ids is not None:
+            return SQL("%s = ANY(%s)", company, company_ids)
+        return SQL("TRUE")
+
+    @api.model
+    def _stock_alert_conditions_sql(self, now, order_ids=None, company_ids=None):
+        """Every alert condition that holds now, one row per (type, subject key),
+        figures rounded as the fields store them: one SQL query per type, none
+        per record, joined in one."""
+        scope = {"order_ids": order_ids, "company_ids": company_ids}
         parts = [
-            self._stock_alert_shortage_sql(order_ids),
-            self._stock_alert_late_sql(now, order_ids),
+            self._stock_alert_shortage_sql(**scope),
+            self._stock_alert_late_sql(now, **scope),
         ]
         if order_ids is None:
-            parts.append(self._stock_alert_safety_sql(now))
-        parts.append(self._stock_alert_expiring_sql(now, order_ids))
-        return SQL(" UNION ALL ").join(SQL("(%s)", part) for part in parts)
+            parts.append(self._stock_alert_safety_sql(now, company_ids))
+        parts.append(self._stock_alert_expiring_sql(now, **scope))
+        precision = self.env["decimal.precision"].precision_get("Product Unit")
+        return SQL(
+            """
+            SELECT c.alert_type, c.subject_key, c.company_id, c.product_id, c.warehouse_id,
+                   c.order_id, c.order_line_id, c.picking_id, c.uom_id, c.salesperson_id,
+                   c.team_id, c.responsible_ids, c.severity, c.expected_date, c.promised_date,
+                   %(rounded)s
+              FROM (%(parts)s) c
+            """,
+            rounded=self._stock_alert_rounded_sql("c", precision),
+            parts=SQL(" UNION ALL ").join(SQL("(%s)", part) for part in parts),
+        )
 
     @api.model
-    def _stock_alert_sync_sql(self, now, order_ids):
-        """One statement comparing the conditions with the unresolved alerts (of
-        ``order_ids`` when given): it resolves the alerts whose condition is
-        gone, updates the figures that changed (rounded as the fields store
-        them) and inserts the missing alerts, routed to the first active internal
-        user among their responsibles (for a late shipment, else its
-        salesperson), else to the company's fallback user. Returns rows
-        (action, alert id, previous state)."""
-        precision = self.env["decimal.precision"].precision_get("Product Unit")
-        write_date = self.env.cr.now()
-        scope = SQL("TRUE") if order_ids is None else SQL("a.order_id = ANY(%s)", order_ids)
-        rounded = ("quantity", "safety_qty", "forecast_qty", "suggested_qty")
-        tracked_old = SQL(", ").join(
+    def _stock_alert_rounded_sql(self, alias, precision):
+        """The rounded figures of ``alias``, as the fields store them."""
+        return SQL(", ").join(
             SQL(
                 "ROUND(COALESCE(%s, 0)::numeric, %s) AS %s",
-                SQL.identifier("a", name),
+                SQL.identifier(alias, name),
                 precision,
                 SQL.identifier(name),
             )
-            if name in rounded
-            else SQL.identifier("a", name)
-            for name in ALERT_TRACKED_FIELDS
+            for name in ALERT_ROUNDED_FIELDS
         )
-        tracked_cur = SQL(", ").join(SQL.identifier("cur", name) for name in ALERT_TRACKED_FIELDS)
-        tracked_new = SQL(", ").join(SQL.identifier("c", name) for name in ALERT_TRACKED_FIELDS)
+
+    @api.model
+    def _stock_alert_unresolved_sql(self, order_ids=None, company_ids=None):
+        """The unresolved alerts (of ``order_ids`` or ``company_ids``) with their
+        tracked figures rounded as the conditions are."""
+        precision = self.env["decimal.precision"].precision_get("Product Unit")
+        return SQL(
+            """
+            SELECT a.id, a.state, a.alert_type, a.subject_key, a.severity, a.expected_date,
+                   a.promised_date, %(rounded)s
+              FROM sales_plus_stock_alert a
+             WHERE a.state != 'resolved' AND %(scope)s
+            """,
+            rounded=self._stock_alert_rounded_sql("a", precision),
+            scope=self._stock_alert_scope_sql(order_ids, company_ids, SQL("a.order_id"), SQL("a.company_id")),
+        )
+
+    @api.model
+    def _stock_alert_changed_sql(self, old, new):
+        """The tracked figures of ``old`` differ from those of ``new`` (aliases)."""
+        return SQL(
+            "(%s) IS DISTINCT FROM (%s)",
+            SQL(", ").join(SQL.identifier(old, name) for name in ALERT_TRACKED_FIELDS),
+            SQL(", ").join(SQL.identifier(new, name) for name in ALERT_TRACKED_FIELDS),
+        )
+
+    @api.model
+    def _stock_alert_sync_sql(self, now, order_ids=None, company_ids=None):
+        """One statement comparing the conditions with the unresolved alerts (of
+        ``order_ids`` or ``company_ids``): it resolves the alerts whose condition
+        is gone, updates the figures that changed and inserts the missing alerts
+        (an alert inserted meanwhile by another transaction is left to it),
+        routed to the first active internal user among their responsibles (for
+        a late shipment, else its salesperson), else to the company's fallback
+        user. Returns rows (action, alert id)."""
+        write_date = self.env.cr.now()
         tracked_set = SQL(", ").join(
             SQL("%s = c.%s", SQL.identifier(name), SQL.identifier(name)) for name in ALERT_TRACKED_FIELDS
         )
         tracked_cols = SQL(", ").join(SQL.identifier(name) for name in ALERT_TRACKED_FIELDS)
-        keys = (
-            "alert_type",
-            "subject_key",
-            "company_id",
-            "product_id",
-            "warehouse_id",
-            "order_id",
-            "order_line_id",
-            "picking_id",
-            "uom_id",
-            "salesperson_id",
-            "team_id",
-        )
-        key_cols = SQL(", ").join(SQL.identifier(name) for name in keys)
-        key_vals = SQL(", ").join(SQL.identifier("c", name) for name in keys)
+        tracked_new = SQL(", ").join(SQL.identifier("c", name) for name in ALERT_TRACKED_FIELDS)
+        key_cols = SQL(", ").join(SQL.identifier(name) for name in ALERT_KEY_FIELDS)
+        key_vals = SQL(", ").join(SQL.identifier("c", name) for name in ALERT_KEY_FIELDS)
         severity_sequence = SQL(
             "CASE c.severity WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 9 END"
         )
         return SQL(
             """
-            WITH cond AS MATERIALIZED (
-                SELECT c.alert_type, c.subject_key, c.company_id, c.product_id, c.warehouse_id,
-                       c.order_id, c.order_line_id, c.picking_id, c.uom_id, c.salesperson_id,
-                       c.team_id, c.responsible_ids, c.severity,
-                       ROUND(COALESCE(c.quantity, 0)::numeric, %(p)s) AS quantity,
-                       c.expected_date, c.promised_date,
-                       ROUND(COALESCE(c.safety_qty, 0)::numeric, %(p)s) AS safety_qty,
-                       ROUND(COALESCE(c.forecast_qty, 0)::numeric, %(p)s) AS forecast_qty,
-                       ROUND(COALESCE(c.suggested_qty, 0)::numeric, %(p)s) AS suggested_qty
-                  FROM (%(conditions)s) c
-            ),
-            cur AS (
-                SELECT a.id, a.state, a.alert_type, a.subject_key, %(tracked_old)s
-                  FROM sales_plus_stock_alert a
-                 WHERE a.state != 'resolved' AND %(scope)s
-            ),
+            WITH cond AS MATERIALIZED (%(conditions)s),
+            cur AS (%(unresolved)s),
             resolved AS (
                 UPDATE sales_plus_stock_alert a
                    SET state = 'resolved', state_sequence = 3, date_resolved = %(now)s,
@@ -272,7 +382,7 @@ class SalesPlusStockAlert(models.Model):
                  WHERE a.id = cur.id
                    AND NOT EXISTS (SELECT 1 FROM cond c
                                     WHERE c.alert_type = cur.alert_type AND c.subject_key = cur.subject_key)
-             RETURNING a.id, cur.state
+             RETURNING a.id
             ),
             updated AS (
                 UPDATE sales_plus_stock_alert a
@@ -280,7 +390,7 @@ class SalesPlusStockAlert(models.Model):
                        write_uid = %(uid)s, write_date = %(write_date)s
                   FROM cur, cond c
                  WHERE a.id = cur.id AND c.alert_type = cur.alert_type AND c.subject_key = cur.subject_key
-                   AND (%(tracked_cur)s) IS DISTINCT FROM (%(tracked_new)s)
+                   AND %(changed)s
              RETURNING a.id
             ),
             created AS (
@@ -305,38 +415,33 @@ class SalesPlusStockAlert(models.Model):
                                     WHERE a.state != 'resolved'
                                       AND a.alert_type = c.alert_type AND a.subject_key = c.subject_key)
               ORDER BY c.alert_type, c.subject_key
+                    ON CONFLICT (alert_type, subject_key) WHERE state != 'resolved' DO NOTHING
              RETURNING id
             )
-            SELECT 'resolved', id, state FROM resolved
+            SELECT 'resolved', id FROM resolved
              UNION ALL
-            SELECT 'updated', id, NULL FROM updated
+            SELECT 'updated', id FROM updated
              UNION ALL
-            SELECT 'created', id, NULL FROM created
+            SELECT 'created', id FROM created
             """,
-            p=precision,
-            conditions=self._stock_alert_conditions_sql(now, order_ids),
-            tracked_old=tracked_old,
-            scope=scope,
+            conditions=self._stock_alert_conditions_sql(now, order_ids, company_ids),
+            unresolved=self._stock_alert_unresolved_sql(order_ids, company_ids),
+            changed=self._stock_alert_changed_sql("cur", "c"),
             now=now,
             uid=self.env.uid,
             write_date=write_date,
             tracked_set=tracked_set,
-            tracked_cur=tracked_cur,
             tracked_new=tracked_new,
+            tracked_cols=tracked_cols,
             severity_sequence=severity_sequence,
             key_cols=key_cols,
             key_vals=key_vals,
-            tracked_cols=tracked_cols,
         )
 
-    @api.model
-    def _stock_alert_order_filter(self, column, order_ids):
-        if order_ids is None:
-            return SQL("TRUE")
-        return SQL("%s = ANY(%s)", column, order_ids)
+    # ---- Business methods: the conditions ----
 
     @api.model
-    def _stock_alert_shortage_sql(self, order_ids):
+    def _stock_alert_shortage_sql(self, order_ids=None, company_ids=None):
         """Confirmed lines that their reservation, the free stock and the stock
         incoming by the promised date do not cover (figures of the lines)."""
         return SQL(
@@ -357,11 +462,11 @@ class SalesPlusStockAlert(models.Model):
               JOIN sale_order so ON so.id = sol.order_id
              WHERE sol.stock_alert_shortage AND so.state = 'sale' AND %s
             """,
-            self._stock_alert_order_filter(SQL("so.id"), order_ids),
+            self._stock_alert_scope_sql(order_ids, company_ids, SQL("so.id"), SQL("so.company_id")),
         )
 
     @api.model
-    def _stock_alert_late_sql(self, now, order_ids):
+    def _stock_alert_late_sql(self, now, order_ids=None, company_ids=None):
         """Deliveries of confirmed sales not shipped (the delivery order, or the
         pick / pack step that leads to it): late when the promised
         day (commitment date, else the deadline of the transfer, else its
@@ -391,30 +496,33 @@ class SalesPlusStockAlert(models.Model):
                              JOIN stock_location fl
                                ON fl.id = COALESCE(m.location_final_id, m.location_dest_id)
                             WHERE m.picking_id = p.id AND fl.usage = 'customer')
-               AND so.state = 'sale' AND %(orders)s
+               AND so.state = 'sale' AND %(scope)s
                AND (COALESCE(so.commitment_date, p.date_deadline, p.scheduled_date)::date < %(today)s
                     OR p.has_deadline_issue)
             """,
             today=now.date(),
-            orders=self._stock_alert_order_filter(SQL("so.id"), order_ids),
+            scope=self._stock_alert_scope_sql(order_ids, company_ids, SQL("so.id"), SQL("p.company_id")),
         )
 
     @api.model
-    def _stock_alert_safety_sql(self, now):
-        """Products of each warehouse whose forecast (on hand + incoming - outgoing,
-        each move counted once as it enters or leaves the warehouse) is under
-        their safety stock: the reordering rule minimum when there is one, else
-        average daily deliveries over the company's demand period x lead time
-        (the shortest vendor delay, else the company default) x the company
-        factor. Suggested replenishment: up to the rule maximum, else the safety
-        stock plus the demand over the lead time. Routed to the purchase
-        representative (with ``purchase``), else the product's responsible, else
-        the company's replenishment alert group, else its fallback user. Kits
-        (with ``mrp``) have no safety stock of their own."""
+    def _stock_alert_safety_sql(self, now, company_ids=None):
+        """Products of each warehouse (of ``company_ids``) whose forecast (on hand
+        + incoming - outgoing, each move counted once as it enters or leaves the
+        warehouse) is under their safety stock: the reordering rule minimum when
+        there is one, else average daily deliveries over the company's demand
+        period x lead time (the shortest vendor delay, else the company default)
+        x the company factor. Suggested replenishment: up to the rule maximum,
+        else the safety stock plus the demand over the lead time. Routed to the
+        purchase representative (with ``purchase``), else the product's
+        responsible, else the company's replenishment alert group, else its
+        fallback user. Kits (with ``mrp``) have no safety stock of their own."""
         precision = self.env["decimal.precision"].precision_get("Product Unit")
+        kit_bom = self._stock_alert_kit_bom_sql()
+        products = SQL("SELECT product_id FROM safety")
         return SQL(
             """
-            WITH RECURSIVE rule AS (
+            WITH kit AS (%(kit_bom)s),
+            rule AS (
                 SELECT op.product_id, op.warehouse_id,
                        SUM(op.product_min_qty) AS min_qty, SUM(op.product_max_qty) AS max_qty
                   FROM stock_warehouse_orderpoint op
@@ -452,7 +560,10 @@ class SalesPlusStockAlert(models.Model):
                   JOIN res_company rc ON rc.id = wh.company_id
                   JOIN product_product pp ON pp.id = c.product_id AND pp.active
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id AND pt.active AND pt.is_storable
-                 WHERE %(not_kit)s
+                 WHERE %(scope)s
+                   -- a kit has no stock of its own: its components have their safety stock
+                   AND NOT EXISTS (SELECT 1 FROM kit
+                                    WHERE kit.product_id = pp.id AND kit.company_id = wh.company_id)
             ),
             safety AS (
                 SELECT t.*, COALESCE(t.min_qty, t.per_day * t.lead_days * t.factor) AS safety_qty
@@ -468,26 +579,9 @@ class SalesPlusStockAlert(models.Model):
             ),
             flow AS (
                 SELECT product_id, warehouse_id, SUM(qty) AS net
-                  FROM (SELECT m.product_id, dl.warehouse_id, m.product_qty AS qty
-                          FROM stock_move m
-                          JOIN stock_location sl ON sl.id = m.location_id
-                          JOIN stock_location dl ON dl.id = m.location_dest_id
-                         WHERE m.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
-                           AND m.product_id IN (SELECT product_id FROM safety)
-                           AND dl.usage = 'internal' AND dl.warehouse_id IS NOT NULL
-                           AND (sl.usage != 'internal'
-                                OR sl.warehouse_id IS DISTINCT FROM dl.warehouse_id)
+                  FROM (SELECT i.product_id, i.warehouse_id, i.product_qty AS qty FROM (%(incoming)s) i
                          UNION ALL
-                        SELECT m.product_id, sl.warehouse_id, -m.product_qty
-                          FROM stock_move m
-                          JOIN stock_location sl ON sl.id = m.location_id
-                          JOIN stock_location dl ON dl.id = m.location_dest_id
-                         WHERE m.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
-                           AND m.product_id IN (SELECT product_id FROM safety)
-                           AND sl.usage = 'internal' AND sl.warehouse_id IS NOT NULL
-                           AND (dl.usage != 'internal'
-                                OR dl.warehouse_id IS DISTINCT FROM sl.warehouse_id)
-                       ) moves
+                        SELECT o.product_id, o.warehouse_id, -o.product_qty FROM (%(outgoing)s) o) moves
               GROUP BY product_id, warehouse_id
             ),
             result AS (
@@ -518,28 +612,105 @@ class SalesPlusStockAlert(models.Model):
             """,
             now=now,
             p=precision,
+            kit_bom=kit_bom,
+            scope=self._stock_alert_scope_sql(company_ids=company_ids, company=SQL("wh.company_id")),
+            incoming=self._stock_alert_warehouse_moves_sql(products),
+            outgoing=self._stock_alert_warehouse_moves_sql(products, outgoing=True),
             buyer=self._stock_alert_buyer_sql(SQL("c.product_id"), SQL("c.company_id")),
-            not_kit=self._stock_alert_not_kit_sql(SQL("pp"), SQL("wh.company_id")),
             group_users=self._stock_alert_group_users_sql(),
         )
 
     @api.model
-    def _stock_alert_not_kit_sql(self, product, company):
-        """``product`` (a ``product_product`` alias) is not a kit in ``company``:
-        with ``mrp``, it has no active phantom bill of materials there. A kit has
-        no stock of its own, so no safety stock: its components have theirs."""
-        if "mrp.bom" not in self.env:
-            return SQL("TRUE")
+    def _stock_alert_expiring_sql(self, now, order_ids=None, company_ids=None):
+        """Quotations expiring within the company's warning period whose stock is
+        available now: stock is not held for quotations, so it may go to another
+        order once the quotation lapses."""
         return SQL(
-            """NOT EXISTS (
-                SELECT 1 FROM mrp_bom bom
-                 WHERE bom.type = 'phantom' AND bom.active
-                   AND (bom.company_id IS NULL OR bom.company_id = %(company)s)
-                   AND (bom.product_id = %(product)s.id
-                        OR (bom.product_id IS NULL
-                            AND bom.product_tmpl_id = %(product)s.product_tmpl_id)))""",
-            product=product,
-            company=company,
+            """
+            SELECT 'reservation_expiring' AS alert_type, 'order:' || so.id AS subject_key,
+                   so.company_id, NULL::int AS product_id, so.warehouse_id,
+                   so.id AS order_id, NULL::int AS order_line_id, NULL::int AS picking_id,
+                   0.0 AS quantity, NULL::int AS uom_id,
+                   so.validity_date::timestamp AS expected_date,
+                   MIN(sol.stock_alert_promised_date) AS promised_date,
+                   CASE WHEN so.validity_date <= %(today)s THEN 'medium' ELSE 'low' END AS severity,
+                   0.0 AS safety_qty, 0.0 AS forecast_qty, 0.0 AS suggested_qty,
+                   so.user_id AS salesperson_id, so.team_id,
+                   ARRAY[so.user_id] AS responsible_ids
+              FROM sale_order so
+              JOIN res_company rc ON rc.id = so.company_id
+              JOIN sale_order_line sol ON sol.order_id = so.id
+                                      AND sol.stock_alert_promised_date IS NOT NULL
+             WHERE so.state IN ('draft', 'sent') AND NOT COALESCE(so.stock_alert_at_risk, FALSE)
+               AND so.validity_date >= %(today)s
+               AND so.validity_date <= %(today)s + rc.sales_plus_stock_alert_expiry_days
+               AND %(scope)s
+          GROUP BY so.id
+            """,
+            today=now.date(),
+            scope=self._stock_alert_scope_sql(order_ids, company_ids, SQL("so.id"), SQL("so.company_id")),
+        )
+
+    # ---- Business methods: shared SQL ----
+
+    @api.model
+    def _stock_alert_warehouse_moves_sql(self, products, outgoing=False):
+        """Open stock moves of ``products`` (SQL returning product ids) that
+        enter a warehouse's internal locations from outside that warehouse (or,
+        with ``outgoing``, leave them for outside it), one row per move:
+        (product_id, company_id, warehouse_id, date, product_qty, crosses_company),
+        ``warehouse_id`` being the warehouse entered (left), ``crosses_company``
+        whether the other end is outside the company's warehouses (a vendor, a
+        customer, production), not another warehouse or a transit location."""
+        here, there = ("sl", "dl") if outgoing else ("dl", "sl")
+        return SQL(
+            """
+            SELECT m.product_id, m.company_id, %(here_wh)s AS warehouse_id, m.date, m.product_qty,
+                   %(there_usage)s NOT IN ('internal', 'transit') AS crosses_company
+              FROM stock_move m
+              JOIN stock_location dl ON dl.id = m.location_dest_id
+              JOIN stock_location sl ON sl.id = m.location_id
+             WHERE m.state IN %(open)s
+               AND m.product_id IN (%(products)s)
+               AND %(here_usage)s = 'internal' AND %(here_wh)s IS NOT NULL
+               AND (%(there_usage)s != 'internal' OR %(there_wh)s IS DISTINCT FROM %(here_wh)s)
+            """,
+            here_wh=SQL.identifier(here, "warehouse_id"),
+            here_usage=SQL.identifier(here, "usage"),
+            there_wh=SQL.identifier(there, "warehouse_id"),
+            there_usage=SQL.identifier(there, "usage"),
+            open=OPEN_MOVE_STATES,
+            products=products,
+        )
+
+    @api.model
+    def _stock_alert_kit_bom_sql(self):
+        """(product_id, company_id, bom_id, bom_qty, bom_factor, product_factor):
+        the kit bill of materials of each product in each company, as Odoo picks
+        it (the first active phantom one of the variant or its template, by
+        sequence), with the factors of its unit and of the product's unit. No
+        row without ``mrp``, which sales_plus does not depend on."""
+        if "mrp.bom" not in self.env:
+            return SQL(
+                "SELECT NULL::int AS product_id, NULL::int AS company_id, NULL::int AS bom_id,"
+                " NULL::float AS bom_qty, NULL::float AS bom_factor, NULL::float AS product_factor"
+                " WHERE FALSE"
+            )
+        return SQL(
+            """
+            SELECT DISTINCT ON (pp.id, rc.id)
+                   pp.id AS product_id, rc.id AS company_id, b.id AS bom_id,
+                   b.product_qty AS bom_qty, bu.factor AS bom_factor, tu.factor AS product_factor
+              FROM mrp_bom b
+              JOIN product_product pp ON pp.id = b.product_id
+                                      OR (b.product_id IS NULL AND pp.product_tmpl_id = b.product_tmpl_id)
+              JOIN product_template t ON t.id = pp.product_tmpl_id
+              JOIN uom_uom bu ON bu.id = b.product_uom_id
+              JOIN uom_uom tu ON tu.id = t.uom_id
+              JOIN res_company rc ON b.company_id IS NULL OR b.company_id = rc.id
+             WHERE b.active AND b.type = 'phantom' AND b.product_qty > 0
+          ORDER BY pp.id, rc.id, b.sequence, b.product_id, b.id
+            """
         )
 
     @api.model
@@ -590,41 +761,161 @@ class SalesPlusStockAlert(models.Model):
             """
         )
 
+    # ---- Business methods: activities ----
+
     @api.model
-    def _stock_alert_expiring_sql(self, now, order_ids):
-        """Quotations expiring within the company's warning period whose stock is
-        available now: stock is not held for quotations, so it may go to another
-        order once the quotation lapses."""
-        return SQL(
-            """
-            SELECT 'reservation_expiring' AS alert_type, 'order:' || so.id AS subject_key,
-                   so.company_id, NULL::int AS product_id, so.warehouse_id,
-                   so.id AS order_id, NULL::int AS order_line_id, NULL::int AS picking_id,
-                   0.0 AS quantity, NULL::int AS uom_id,
-                   so.validity_date::timestamp AS expected_date,
-                   MIN(sol.stock_alert_promised_date) AS promised_date,
-                   CASE WHEN so.validity_date <= %(today)s THEN 'medium' ELSE 'low' END AS severity,
-                   0.0 AS safety_qty, 0.0 AS forecast_qty, 0.0 AS suggested_qty,
-                   so.user_id AS salesperson_id, so.team_id,
-                   ARRAY[so.user_id] AS responsible_ids
-              FROM sale_order so
-              JOIN res_company rc ON rc.id = so.company_id
-              JOIN sale_order_line sol ON sol.order_id = so.id
-                                      AND sol.stock_alert_promised_date IS NOT NULL
-             WHERE so.state IN ('draft', 'sent') AND NOT COALESCE(so.stock_alert_at_risk, FALSE)
-               AND so.validity_date >= %(today)s
-               AND so.validity_date <= %(today)s + rc.sales_plus_stock_alert_expiry_days
-               AND %(orders)s
-          GROUP BY so.id
-            """,
-            today=now.date(),
-            orders=self._stock_alert_order_filter(SQL("so.id"), order_ids),
+    def _stock_alert_to_assign(self, order_ids=None, company_ids=None):
+        """The open alerts (of ``order_ids`` or ``company_ids``) that have not had
+        their activity yet and that their responsible has room for: each person
+        holds at most the company's limit of open stock alert activities; the
+        most severe, then the oldest, alerts come first. The others wait."""
+        self.env["mail.activity"].flush_model(["res_model", "res_id", "user_id", "active"])
+        self.env["res.company"].flush_model(["sales_plus_stock_alert_activity_limit"])
+        self.flush_model(["state", "user_id", "company_id", "date_assigned", "severity_sequence"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH held AS (
+                    SELECT a.company_id, act.user_id, COUNT(*) AS activities
+                      FROM mail_activity act
+                      JOIN sales_plus_stock_alert a ON a.id = act.res_id
+                     WHERE act.res_model = %(model)s AND act.active AND a.state != 'resolved'
+                  GROUP BY a.company_id, act.user_id
+                ),
+                waiting AS (
+                    SELECT a.id, a.company_id, a.user_id,
+                           ROW_NUMBER() OVER (PARTITION BY a.company_id, a.user_id
+                                                  ORDER BY a.severity_sequence, a.id) AS rank
+                      FROM sales_plus_stock_alert a
+                     WHERE a.state = 'open' AND a.date_assigned IS NULL AND a.user_id IS NOT NULL
+                       AND %(scope)s
+                )
+                SELECT w.id
+                  FROM waiting w
+                  JOIN res_company rc ON rc.id = w.company_id
+             LEFT JOIN held h ON h.company_id = w.company_id AND h.user_id = w.user_id
+                 WHERE w.rank <= rc.sales_plus_stock_alert_activity_limit - COALESCE(h.activities, 0)
+              ORDER BY w.id
+                """,
+                model=self._name,
+                scope=self._stock_alert_scope_sql(
+                    order_ids, company_ids, SQL("a.order_id"), SQL("a.company_id")
+                ),
+            )
         )
+        return self.browse([row[0] for row in rows])
+
+    def _stock_alert_assign(self):
+        """Give each alert of ``self`` its activity, in the responsible's
+        language, and its followers: the responsible (as ``mail.activity``
+        subscribes them), the salesperson of a late shipment routed to the
+        warehouse, the other members of the replenishment group of a safety
+        stock alert routed to one of them. As the ``mail_activity_quick_update``
+        context says, the responsible gets no email, only the activity counter
+        update."""
+        if not self:
+            return
+        activity_type = self.env.ref("sales_plus.mail_activity_type_stock_alert", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        self.fetch(["user_id"])
+        self.user_id.fetch(["lang", "partner_id"])
+        vals_list = []
+        for lang, alerts in self.grouped(lambda alert: alert.user_id.lang).items():
+            alerts = alerts.with_context(lang=lang)
+            alerts._stock_alert_prefetch()
+            vals_list += [
+                {
+                    "res_model_id": model_id,
+                    "res_id": alert.id,
+                    "activity_type_id": activity_type.id if activity_type else False,
+                    "summary": alert._stock_alert_summary(),
+                    "user_id": alert.user_id.id,
+                    "date_deadline": today,
+                    "automated": True,
+                }
+                for alert in alerts
+            ]
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        for partner_ids, alerts in self._stock_alert_followers().items():
+            alerts.message_subscribe(partner_ids=list(partner_ids))
+        self.write({"date_assigned": fields.Datetime.now()})
+
+    def _stock_alert_followers(self):
+        """{partner ids: alerts}: who follows the alerts of ``self`` besides their
+        responsible: late shipments are the warehouse's to act on, the
+        salesperson is kept informed; a safety stock alert routed to a member of
+        the company's replenishment group is followed by its other members."""
+        group_users = {}
+        if any(alert.alert_type == "safety_stock" for alert in self):
+            for name in ("res.company", "res.users", "res.groups"):
+                self.env[name].flush_model()
+            group_users = dict(self.env.execute_query(self._stock_alert_group_users_sql()))
+        followers = defaultdict(list)
+        for alert in self:
+            users = self.env["res.users"]
+            members = group_users.get(alert.company_id.id, ())
+            if alert.alert_type == "late_shipment" and alert.salesperson_id != alert.user_id:
+                users = alert.salesperson_id
+            elif alert.alert_type == "safety_stock" and alert.user_id.id in members:
+                users = self.env["res.users"].browse(members) - alert.user_id
+            if users:
+                followers[tuple(users.partner_id.ids)].append(alert.id)
+        return {partner_ids: self.browse(ids) for partner_ids, ids in followers.items()}
 
     def _stock_alert_close_activities(self, feedback):
+        """Mark the open activities of the alerts of ``self`` done with
+        ``feedback``, as ``mail.activity.action_feedback`` does (a "done" message
+        on the alert, the activity archived with its feedback), in a fixed number
+        of queries: the messages are logged in one batch. An activity that chains
+        the next one, carries files or shares its alert with another takes
+        ``action_feedback`` itself."""
         activities = self.sudo().activity_ids
-        if activities:
-            activities.action_feedback(feedback=feedback)
+        if not activities:
+            return
+        activities.fetch(["res_id", "activity_type_id", "user_id", "summary", "note", "date_deadline"])
+        activities.activity_type_id.fetch(["name", "icon", "chaining_type"])
+        with_files = set(
+            self.env["ir.attachment"]
+            .sudo()
+            .search_fetch([("res_model", "=", "mail.activity"), ("res_id", "in", activities.ids)], ["res_id"])
+            .mapped("res_id")
+        )
+        per_alert = defaultdict(int)
+        for activity in activities:
+            per_alert[activity.res_id] += 1
+        special = activities.filtered(
+            lambda a: (
+                a.activity_type_id.chaining_type == "trigger" or a.id in with_files or per_alert[a.res_id] > 1
+            )
+        )
+        if special:
+            special.action_feedback(feedback=feedback)
+            activities -= special
+            if not activities:
+                return
+        activities.user_id.partner_id.fetch(["name"])
+        qweb = self.env["ir.qweb"]
+        bodies = {
+            activity.res_id: qweb._render(
+                "mail.message_activity_done",
+                {
+                    "activity": activity,
+                    "feedback": feedback,
+                    "display_assignee": activity.user_id != self.env.user,
+                },
+                minimal_qcontext=True,
+            )
+            for activity in activities
+        }
+        alerts = self.sudo().browse(list(bodies))
+        messages = alerts._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
+        # as a done activity is logged: in the Activities subtype, with its type
+        type_by_alert = {activity.res_id: activity.activity_type_id for activity in activities}
+        done_subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_activities")
+        for activity_type, type_messages in messages.grouped(lambda m: type_by_alert[m.res_id]).items():
+            type_messages.write({"subtype_id": done_subtype, "mail_activity_type_id": activity_type.id})
+        activities.write({"active": False, "feedback": feedback})
 
     def _stock_alert_prefetch(self):
         """Load what the names and summaries of ``self`` read, in a fixed number
@@ -650,235 +941,6 @@ class SalesPlusStockAlert(models.Model):
         products = self.product_id
         products.fetch(["default_code", "product_tmpl_id", "product_template_attribute_value_ids"])
         products.product_tmpl_id.fetch(["name"])
-        self.user_id.fetch(["partner_id"])
-        self.user_id.partner_id.fetch(["name", "tz"])
-
-    def _stock_alert_after_create(self):
-        """Give each alert of ``self``, just inserted by the scan, one activity
-        for its responsible and the followers that ``mail.activity.create`` and
-        ``message_subscribe`` would add (the responsible; the salesperson of a
-        late shipment routed to the warehouse), in a fixed number of
-        statements. Like the scan's former ``create`` with
-        ``mail_activity_quick_update``, the responsible gets no email, only the
-        activity counter update."""
-        self._stock_alert_prefetch()
-        with_user = self.filtered("user_id")
-        activity_type = self.env.ref("sales_plus.mail_activity_type_stock_alert", raise_if_not_found=False)
-        now = self.env.cr.now()
-        today = fields.Date.context_today(self)
-        if with_user:
-            self.env.execute_query(
-                SQL(
-                    """
-                    INSERT INTO mail_activity
-                           (res_model_id, res_model, res_id, res_name, summary, activity_type_id, user_id,
-                            user_tz, date_deadline, active, create_uid, create_date, write_uid, write_date)
-                    SELECT %(model_id)s, %(model)s, v.res_id, v.res_name, v.summary, %(type_id)s, a.user_id,
-                           rp.tz, %(today)s, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM unnest(%(ids)s::int[], %(names)s::varchar[], %(summaries)s::varchar[])
-                           AS v(res_id, res_name, summary)
-                      JOIN sales_plus_stock_alert a ON a.id = v.res_id
-                      JOIN res_users u ON u.id = a.user_id
-                      JOIN res_partner rp ON rp.id = u.partner_id
-                    """,
-                    model_id=self.env["ir.model"]._get_id(self._name),
-                    model=self._name,
-                    type_id=activity_type.id if activity_type else None,
-                    today=today,
-                    uid=self.env.uid,
-                    now=now,
-                    ids=with_user.ids,
-                    names=[alert.display_name for alert in with_user],
-                    summaries=[alert._stock_alert_summary() for alert in with_user],
-                )
-            )
-        # late shipments are the warehouse's to act on: keep the salesperson informed;
-        # a safety stock alert routed to the replenishment group: its other members follow
-        subtype_ids = self.env["mail.message.subtype"]._default_subtypes(self._name)[0]
-        self.env.execute_query(
-            SQL(
-                """
-                WITH follower AS (
-                    INSERT INTO mail_followers (res_model, res_id, partner_id)
-                    SELECT DISTINCT %(model)s, f.res_id, u.partner_id
-                      FROM (SELECT a.id AS res_id, a.user_id FROM sales_plus_stock_alert a
-                             WHERE a.id = ANY(%(ids)s) AND a.user_id IS NOT NULL
-                             UNION
-                            SELECT a.id, a.salesperson_id FROM sales_plus_stock_alert a
-                             WHERE a.id = ANY(%(ids)s) AND a.alert_type = 'late_shipment'
-                               AND a.salesperson_id IS NOT NULL
-                             UNION
-                            SELECT a.id, member.uid
-                              FROM sales_plus_stock_alert a
-                              JOIN (%(group_users)s) gu ON gu.company_id = a.company_id
-                                                      AND a.user_id = ANY(gu.user_ids)
-                             CROSS JOIN unnest(gu.user_ids) AS member(uid)
-                             WHERE a.id = ANY(%(ids)s) AND a.alert_type = 'safety_stock') f
-                      JOIN res_users u ON u.id = f.user_id
-                ON CONFLICT DO NOTHING
-                 RETURNING id
-                )
-                INSERT INTO mail_followers_mail_message_subtype_rel
-                       (mail_followers_id, mail_message_subtype_id)
-                SELECT follower.id, s.id FROM follower, unnest(%(subtypes)s::int[]) AS s(id)
-                """,
-                model=self._name,
-                ids=self.ids,
-                subtypes=subtype_ids,
-                group_users=self._stock_alert_group_users_sql(),
-            )
-        )
-        for user, alerts in with_user.grouped("user_id").items():
-            user._bus_send("mail.activity/updated", {"activity_created": True, "count_diff": len(alerts)})
-        self.env.invalidate_all()
-
-    def _stock_alert_log_resolution(self, previous_states):
-        """Chatter of alerts the scan just resolved in SQL (``previous_states``:
-        {alert id: state before}): the state change is tracked and the open
-        activity marked done with its feedback, as ``write`` and
-        ``mail.activity.action_feedback`` would do, in a fixed number of
-        statements whatever the number of alerts."""
-        author_id, email_from = self.env["mail.thread"]._message_compute_author()
-        Thread = self.env["mail.thread"]
-        reply_to = Thread._notify_get_reply_to(default=email_from, author_id=author_id)[False]
-        now = self.env.cr.now()
-        date = fields.Datetime.now()
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        common = {
-            "author": author_id,
-            "email_from": email_from,
-            "reply_to": reply_to,
-            "model": self._name,
-            "uid": self.env.uid,
-            "now": now,
-            "date": date,
-        }
-        # the open activities: done, with a message, then archived
-        activities = self.env["mail.activity"].search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
-        )
-        if activities:
-            self._stock_alert_done_activities(activities, common)
-        # state tracking, as write() logs it
-        self.env.execute_query(
-            SQL(
-                """
-                WITH v AS (
-                    SELECT * FROM unnest(%(ids)s::int[], %(message_ids)s::varchar[], %(old)s::varchar[])
-                               AS v(res_id, message_id, old_label)
-                ),
-                message AS (
-                    INSERT INTO mail_message
-                           (res_id, model, subtype_id, author_id, message_type, email_from, message_id,
-                            reply_to, body, is_internal, email_add_signature, date,
-                            create_uid, create_date, write_uid, write_date)
-                    SELECT v.res_id, %(model)s, %(subtype)s, %(author)s, 'notification', %(email_from)s,
-                           v.message_id, %(reply_to)s, '', TRUE, FALSE, %(date)s,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM v
-                 RETURNING id, res_id
-                )
-                INSERT INTO mail_tracking_value
-                       (field_id, old_value_char, new_value_char, mail_message_id,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT %(field)s, v.old_label, %(new)s, message.id, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM message JOIN v ON v.res_id = message.res_id
-                """,
-                ids=self.ids,
-                message_ids=[generate_tracking_message_id("message-notify") for _alert in self],
-                old=[labels.get(previous_states[alert_id], "") for alert_id in self.ids],
-                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-                field=self.env["ir.model.fields"]._get(self._name, "state").id,
-                new=labels["resolved"],
-                **common,
-            )
-        )
-        self.env.invalidate_all()
-
-    def _stock_alert_done_activities(self, activities, common):
-        """Mark ``activities`` (of alerts of ``self``) done as ``action_feedback``
-        does: a message with the activity and its feedback on each alert, the
-        activity archived with the feedback, the counters of their users."""
-        feedback = self.env._("Resolved: the cause cleared.")
-        activities.fetch(["res_id", "activity_type_id", "user_id", "summary", "note", "date_deadline"])
-        activities.activity_type_id.fetch(["name", "icon", "chaining_type"])
-        # an activity that chains the next one or carries attachments (added by
-        # hand) takes the ORM's way, which handles them
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search_fetch([("res_model", "=", "mail.activity"), ("res_id", "in", activities.ids)], ["res_id"])
-        )
-        with_files = set(attachments.mapped("res_id"))
-        special = activities.filtered(
-            lambda a: a.activity_type_id.chaining_type == "trigger" or a.id in with_files
-        )
-        if special:
-            special.action_feedback(feedback=feedback)
-            activities -= special
-            if not activities:
-                return
-        activities.user_id.fetch(["partner_id"])
-        activities.user_id.partner_id.fetch(["name"])
-        qweb = self.env["ir.qweb"]
-        bodies = [
-            str(
-                qweb._render(
-                    "mail.message_activity_done",
-                    {
-                        "activity": activity,
-                        "feedback": feedback,
-                        "display_assignee": activity.user_id != self.env.user,
-                    },
-                    minimal_qcontext=True,
-                )
-            )
-            for activity in activities
-        ]
-        self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO mail_message
-                       (res_id, model, record_company_id, subtype_id, mail_activity_type_id, author_id,
-                        message_type, email_from, message_id, reply_to, body, email_add_signature, date,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT v.res_id, %(model)s, a.company_id, %(subtype)s, v.type_id, %(author)s,
-                       'notification', %(email_from)s, v.message_id, %(reply_to)s, v.body, TRUE, %(date)s,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(ids)s::int[], %(types)s::int[], %(message_ids)s::varchar[],
-                              %(bodies)s::text[]) AS v(res_id, type_id, message_id, body)
-                  JOIN sales_plus_stock_alert a ON a.id = v.res_id
-                """,
-                ids=[activity.res_id for activity in activities],
-                types=[activity.activity_type_id.id or None for activity in activities],
-                message_ids=[
-                    generate_tracking_message_id(f"{activity.res_id}-{self._name}") for activity in activities
-                ],
-                bodies=bodies,
-                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_activities"),
-                **common,
-            )
-        )
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE mail_activity
-                   SET active = FALSE, date_done = %(today)s, feedback = %(feedback)s,
-                       write_uid = %(uid)s, write_date = %(now)s
-                 WHERE id = ANY(%(ids)s)
-                """,
-                today=common["date"].date(),
-                feedback=feedback,
-                uid=common["uid"],
-                now=common["now"],
-                ids=activities.ids,
-            )
-        )
-        today = fields.Date.today()
-        for user, user_activities in activities.grouped("user_id").items():
-            count = len(user_activities.filtered(lambda a: a.date_deadline <= today))
-            if user and count:
-                user._bus_send("mail.activity/updated", {"activity_deleted": True, "count_diff": -count})
 
     def _stock_alert_summary(self):
         self.ensure_one()

@@ -1,13 +1,16 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
-from psycopg2 import IntegrityError
+from psycopg2.errors import UniqueViolation
 
+from odoo import api, sql_db
+from odoo.addons.sales_plus.tools import LOCK_STOCK_ALERT_SCAN, try_lock
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import SalesPlusStockAlertCommon
@@ -202,7 +205,9 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         self.assertEqual(order.stock_alert_count, 1)
         # a second scan writes nothing
         self.Alert._stock_alert_scan()
-        self.assertEqual(self.Alert._stock_alert_scan(), {"created": 0, "updated": 0, "resolved": 0})
+        self.assertEqual(
+            self.Alert._stock_alert_scan(), {"created": 0, "updated": 0, "resolved": 0, "skipped": 0}
+        )
         self.assertEqual(len(self._alerts(order_id=order.id, alert_type="shortage")), 1)
         # cancelled: the alert resolves and its activity closes
         order._action_cancel()
@@ -270,12 +275,17 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         self.Alert._stock_alert_scan()
         for resolved in (alert, other_alert):
             self.assertEqual(resolved.state, "resolved")
+            self.assertEqual(resolved.date_resolved, NOW)
             self.assertFalse(resolved.activity_ids)
+            # the activity is logged done, as marking it done by hand would
             done = resolved.message_ids.filtered("mail_activity_type_id")
+            self.assertEqual(len(done), 1)
+            self.assertEqual(
+                done.mail_activity_type_id, self.env.ref("sales_plus.mail_activity_type_stock_alert")
+            )
+            self.assertEqual(done.subtype_id, self.env.ref("mail.mt_activities"))
             self.assertIn("Resolved: the cause cleared.", str(done.body))
             self.assertIn("not reserved", str(done.body))
-            tracking = resolved.message_ids.tracking_value_ids
-            self.assertEqual((tracking.old_value_char, tracking.new_value_char), ("Open", "Resolved"))
         self.assertEqual(attachment.res_model, "mail.message")
         activity = (
             self.env["mail.activity"]
@@ -301,15 +311,33 @@ class TestStockAlert(SalesPlusStockAlertCommon):
 
     def test_block_confirmation_when_short(self):
         self.company.sales_plus_stock_alert_block_confirm = True
-        order = self._order([(self.widget, 15)], picking_policy="one")
-        with self.assertRaisesRegex(UserError, "Alert Widget"):
-            order.action_confirm()
+        # ordered ten days ago, ships five days after the order date
+        order = self._order(
+            [(self.widget, 15, {"customer_lead": 5}), (self.gadget, 0)],
+            picking_policy="one",
+            date_order=NOW - timedelta(days=10),
+        )
+        with self.assertRaisesRegex(
+            UserError, r"Alert Widget: 5\.0 Units short, next stock expected not planned"
+        ) as caught:
+            order.with_user(self.salesperson).action_confirm()
+        self.assertIs(type(caught.exception), UserError)
+        self.assertNotIn("Alert Gadget", str(caught.exception))
         self.assertEqual(order.state, "draft")
         self.assertFalse(order.picking_ids)
-        # partial deliveries accepted: confirmation goes through
-        order.picking_policy = "direct"
-        order.action_confirm()
-        self.assertEqual(order.state, "sale")
+        self.assertFalse(self._alerts(order_id=order.id))
+        # stock expected tomorrow: after the quotation's promised date (five days
+        # ago), before the one a confirmation today gives (in five days)
+        self._incoming(self.widget, 5, NOW + timedelta(days=1))
+        order.order_line._stock_alert_refresh()
+        self.assertEqual(order.order_line[0].stock_alert_shortage_qty, 5)
+        self.assertFalse(order._confirmation_error_message())
+        # partial deliveries accepted: confirmation goes through, short or not
+        short = self._order([(self.gadget, 4)])
+        self.assertEqual(short.picking_policy, "direct")
+        short.action_confirm()
+        self.assertEqual(short.state, "sale")
+        self.assertEqual(short.order_line.stock_alert_shortage_qty, 4)
 
     # ---- safety stock and expiring quotations ----
 
@@ -426,6 +454,56 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         self.Alert._stock_alert_scan()
         self.assertEqual(len(self._alerts(order_id=order.id)), 1)
 
+    def test_activities_per_person_limit(self):
+        """A person holds at most the company's limit of stock alert
+        activities; the other alerts wait, the most severe first, and get theirs
+        as earlier ones are done or resolved."""
+        self.company.sales_plus_stock_alert_activity_limit = 2
+        products = self.env["product.product"].create(
+            [{"name": f"Alert Limit {i}", "type": "consu", "is_storable": True} for i in range(4)]
+        )
+        self._set_stock(products[3], self.warehouse, 1)
+        orders = self.env["sale.order"]
+        for product in products:
+            order = self._order([(product, 2)])
+            order.action_confirm()
+            orders |= order
+        alerts = self.Alert.search([("order_id", "in", orders.ids)], order="id")
+        self.assertEqual(len(alerts), 4)
+        # the one partly reserved (medium) comes after the high ones
+        self.assertEqual(alerts.mapped("severity"), ["high", "high", "high", "medium"])
+        assigned = alerts.filtered("date_assigned")
+        self.assertEqual(assigned, alerts[:2])
+        self.assertEqual(len(alerts.activity_ids), 2)
+        self.assertEqual(alerts.activity_ids.user_id, self.salesperson)
+        # the waiting ones are listed as such
+        waiting = self.Alert.search(
+            [("id", "in", alerts.ids), ("state", "=", "open"), ("date_assigned", "=", False)]
+        )
+        self.assertEqual(waiting, alerts[2:])
+        # one is acknowledged: the next scan gives the most severe waiting alert its activity
+        alerts[0].with_user(self.salesperson).action_acknowledge()
+        self.assertEqual(len(alerts.activity_ids), 1)
+        self.Alert._stock_alert_scan()
+        self.assertEqual(alerts.activity_ids.mapped("res_id"), alerts[1:3].ids)
+        # one is resolved: its activity is done and the last one gets its activity
+        self._set_stock(products[1], self.warehouse, 5)
+        self.Alert._stock_alert_scan()
+        self.assertEqual(alerts[1].state, "resolved")
+        self.assertEqual(sorted(alerts.activity_ids.mapped("res_id")), alerts[2:].ids)
+        # no activity at all when the limit is 0; an alert is not given one twice
+        self.company.sales_plus_stock_alert_activity_limit = 0
+        late = self._order([(self.widget, 1)], commitment_date=NOW - timedelta(days=1))
+        late.action_confirm()
+        late_alert = self._alerts(order_id=late.id)
+        self.assertEqual(late_alert.alert_type, "late_shipment")
+        self.assertFalse(late_alert.activity_ids)
+        self.company.sales_plus_stock_alert_activity_limit = 50
+        alerts[2].activity_ids.action_done()
+        self.Alert._stock_alert_scan()
+        self.assertFalse(alerts[2].activity_ids)
+        self.assertEqual(late_alert.activity_ids.user_id, self.salesperson)
+
     def test_alert_counts_and_lists_on_documents(self):
         order = self._order([(self.gadget, 3)], commitment_date=NOW - timedelta(days=1))
         order.action_confirm()
@@ -444,25 +522,156 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         order._action_cancel()
         self.assertEqual(self.env["sale.order"].browse(order.id).stock_alert_count, 0)
 
+    def test_quotation_form_shows_shortage(self):
+        """A salesperson types a quotation line: once saved, the line shows the
+        stock figures and the quantity short; changing the quantity updates them."""
+        form = Form(self.env["sale.order"].with_user(self.salesperson))
+        form.partner_id = self.customer
+        with form.order_line.new() as line:
+            line.product_id = self.widget
+            line.product_uom_qty = 15
+        order = form.save()
+        line = order.order_line
+        self.assertEqual(order.warehouse_id, self.warehouse)
+        self.assertEqual(line.stock_alert_on_hand_qty, 10)
+        self.assertEqual(line.stock_alert_free_qty, 10)
+        self.assertEqual(line.stock_alert_shortage_qty, 5)
+        self.assertTrue(order.stock_alert_at_risk)
+        with Form(order) as form, form.order_line.edit(0) as line_form:
+            line_form.product_uom_qty = 8
+        self.assertEqual(line.stock_alert_shortage_qty, 0)
+        self.assertFalse(line.stock_alert_shortage)
+        self.assertFalse(order.stock_alert_at_risk)
+        # a commitment date after the next receipt: what arrives by then counts
+        self._incoming(self.widget, 20, NOW + timedelta(days=4))
+        with Form(order) as form:
+            with form.order_line.edit(0) as line_form:
+                line_form.product_uom_qty = 25
+            form.commitment_date = NOW + timedelta(days=5)
+        self.assertEqual(line.stock_alert_incoming_qty, 20)
+        self.assertEqual(line.stock_alert_shortage_qty, 0)
+
+    # ---- scan jobs: one per company, never two at once ----
+
+    def test_scan_job_per_company(self):
+        company_b = self.env["res.company"].create({"name": "Alert Job Company B"})
+        warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)], limit=1)
+        Cron = self.env["ir.cron"]
+        self.Alert._cron_stock_alert_scan()
+        jobs = (self.company | company_b)._stock_alert_scan_job()
+        self.assertEqual(len(jobs), 2)
+        self.assertEqual(
+            jobs.mapped("code"),
+            [f"model._cron_stock_alert_scan_company({c.id})" for c in self.company | company_b],
+        )
+        self.assertEqual(len(self.env["ir.cron.trigger"].search([("cron_id", "in", jobs.ids)])), 2)
+        # the schedule again: the same jobs, triggered again
+        self.Alert._cron_stock_alert_scan()
+        self.assertEqual(Cron.search([("code", "like", "_cron_stock_alert_scan_company(")]) & jobs, jobs)
+        self.assertEqual((self.company | company_b)._stock_alert_scan_job(), jobs)
+        self.assertEqual(len(self.env["ir.cron.trigger"].search([("cron_id", "in", jobs.ids)])), 4)
+        # a company's job scans its company only, and commits its progress
+        order_a = self._order([(self.gadget, 2)], state="sale")
+        order_b = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": company_b.id,
+                "warehouse_id": warehouse_b.id,
+                "state": "sale",
+                "order_line": [Command.create({"product_id": self.gadget.id, "product_uom_qty": 2})],
+            }
+        )
+        with patch.object(type(Cron), "_commit_progress", autospec=True) as commit:
+            self.Alert._cron_stock_alert_scan_company(company_b.id)
+        commit.assert_called_once_with(Cron, 1)
+        self.assertTrue(self._alerts(order_id=order_b.id, alert_type="shortage"))
+        self.assertFalse(self._alerts(order_id=order_a.id))
+        # an archived company's job does nothing
+        company_b.action_archive()
+        with patch.object(type(Cron), "_commit_progress", autospec=True) as commit:
+            self.Alert._cron_stock_alert_scan_company(company_b.id)
+        commit.assert_not_called()
+
+    def test_two_servers_never_scan_one_company_at_once(self):
+        """Another server's transaction scanning a company holds its lock: a
+        scan of that company skips it (and its job commits no progress) while
+        the other companies are scanned, and they stay locked to the other
+        server until this transaction ends."""
+        company_b = self.env["res.company"].create({"name": "Alert Lock Company B"})
+        warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)], limit=1)
+        order_a = self._order([(self.gadget, 2)], state="sale")
+        order_b = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": company_b.id,
+                "warehouse_id": warehouse_b.id,
+                "state": "sale",
+                "order_line": [Command.create({"product_id": self.gadget.id, "product_uom_qty": 2})],
+            }
+        )
+        self.env.flush_all()
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as other_cr:
+            other_env = api.Environment(other_cr, api.SUPERUSER_ID, {})
+            # the other server starts scanning company A
+            self.assertTrue(try_lock(other_env, LOCK_STOCK_ALERT_SCAN, self.company.id))
+            result = self.Alert._stock_alert_scan(companies=self.company | company_b)
+            self.assertEqual(result["skipped"], 1)
+            self.assertFalse(self._alerts(order_id=order_a.id))
+            self.assertTrue(self._alerts(order_id=order_b.id, alert_type="shortage"))
+            with patch.object(type(self.env["ir.cron"]), "_commit_progress", autospec=True) as commit:
+                self.Alert._cron_stock_alert_scan_company(self.company.id)
+            commit.assert_called_once_with(self.env["ir.cron"], 0)
+            self.assertFalse(self._alerts(order_id=order_a.id))
+            # company B is this transaction's until it ends
+            self.assertFalse(try_lock(other_env, LOCK_STOCK_ALERT_SCAN, company_b.id))
+            other_cr.rollback()
+        # the other server is done with company A
+        result = self.Alert._stock_alert_scan(companies=self.company)
+        self.assertEqual(result["skipped"], 0)
+        self.assertTrue(self._alerts(order_id=order_a.id, alert_type="shortage"))
+
     def test_one_open_alert_per_subject(self):
         order = self._order([(self.gadget, 3)])
         order.action_confirm()
         alert = self._alerts(order_id=order.id)
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
-            self.Alert.create(
-                {
-                    "alert_type": alert.alert_type,
-                    "subject_key": alert.subject_key,
-                    "company_id": self.company.id,
-                }
-            )
+        self.assertEqual(len(alert), 1)
+        self.assertEqual(alert.subject_key, f"line:{order.order_line.id}")
+        # every required value given: only the open-subject index can refuse it
+        vals = {
+            "alert_type": alert.alert_type,
+            "subject_key": alert.subject_key,
+            "company_id": self.company.id,
+        }
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(UniqueViolation) as caught,
+            self.cr.savepoint(),
+        ):
+            self.Alert.create(vals)
+        self.assertIn("open_subject_unique", caught.exception.diag.constraint_name)
+        # once resolved, the subject may have a new alert
+        self._set_stock(self.gadget, self.warehouse, 10)
+        self.Alert._stock_alert_scan()
+        self.assertEqual(alert.state, "resolved")
+        self.assertTrue(self.Alert.create(vals))
 
     def test_settings_validation(self):
-        with self.assertRaises(ValidationError):
-            self.company.sales_plus_stock_alert_demand_days = 0
-        with self.assertRaises(ValidationError):
-            self.company.sales_plus_stock_alert_safety_factor = -1
+        cases = [
+            ("sales_plus_stock_alert_demand_days", 0, "demand period of My Company must be at least one day"),
+            ("sales_plus_stock_alert_lead_days", -1, "cannot be negative"),
+            ("sales_plus_stock_alert_safety_factor", -1, "cannot be negative"),
+            ("sales_plus_stock_alert_expiry_days", -1, "cannot be negative"),
+            ("sales_plus_stock_alert_activity_limit", -1, "cannot be negative"),
+        ]
+        for name, value, message in cases:
+            with self.subTest(name), self.assertRaisesRegex(ValidationError, message), self.cr.savepoint():
+                self.company.write({name: value})
         self.assertEqual(self.company.sales_plus_stock_alert_demand_days, 30)
+        self.assertEqual(self.company.sales_plus_stock_alert_activity_limit, 50)
+        # the activities per person are set on the Sales Plus settings page
+        settings = self.env["res.config.settings"].create({"sales_plus_stock_alert_activity_limit": 5})
+        settings.execute()
+        self.assertEqual(self.company.sales_plus_stock_alert_activity_limit, 5)
 
     # ---- access and companies ----
 
@@ -526,10 +735,11 @@ class TestStockAlert(SalesPlusStockAlertCommon):
     # ---- queries ----
 
     def _scan_queries(self):
+        self.env.flush_all()
         self.env.invalidate_all()
         start = self.cr.sql_log_count
-        self.Alert._stock_alert_scan()
-        return self.cr.sql_log_count - start
+        result = self.Alert._stock_alert_scan()
+        return self.cr.sql_log_count - start, result
 
     def test_scan_query_count_does_not_grow(self):
         products = self.env["product.product"].create(
@@ -537,18 +747,25 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         )
         self._order([(products[0], 2)]).action_confirm()
         self.Alert._stock_alert_scan()
-        small_steady = self._scan_queries()
+        small_steady, result = self._scan_queries()
+        self.assertEqual(result, {"created": 0, "updated": 0, "resolved": 0, "skipped": 0})
         self._order([(product, 2) for product in products[1:4]]).action_confirm()
         self.Alert._stock_alert_scan()
-        self.assertEqual(self._scan_queries(), small_steady)
-        # creating alerts: as many queries for 2 new alerts as for 6
+        self.assertEqual(self._scan_queries()[0], small_steady)
+        # creating alerts (with their activities): as many queries for 2 as for 6
         with freeze_time(NOW + timedelta(days=5)):
             self.Alert._stock_alert_scan()
-            self._order([(product, 2) for product in products[4:6]], state="sale")
-            small_create = self._scan_queries()
-            self._order([(product, 2) for product in products[6:12]], state="sale")
-            big_create = self._scan_queries()
+            small = self._order([(product, 2) for product in products[4:6]], state="sale")
+            small_create, small_result = self._scan_queries()
+            big = self._order([(product, 2) for product in products[6:12]], state="sale")
+            big_create, big_result = self._scan_queries()
+        self.assertEqual(small_result["created"], 2)
+        self.assertEqual(big_result["created"], 6)
         self.assertEqual(small_create, big_create)
+        for order, count in ((small, 2), (big, 6)):
+            alerts = self._alerts(order_id=order.id, alert_type="shortage")
+            self.assertEqual(len(alerts), count)
+            self.assertEqual(len(alerts.activity_ids), count)
 
 
 @tagged("post_install", "-at_install")
@@ -653,8 +870,9 @@ class TestStockAlertScanQueries(SalesPlusStockAlertCommon):
         self.assertTrue(resolved)
         self.assertFalse(resolved.activity_ids)
         for alert in resolved:
-            self.assertEqual(alert.message_ids.tracking_value_ids.new_value_char, "Resolved")
+            self.assertEqual(alert.date_resolved, NOW + timedelta(days=3))
             done = alert.message_ids.filtered("mail_activity_type_id")
+            self.assertEqual(len(done), 1)
             self.assertIn("Resolved: the cause cleared.", str(done.body))
         self.assertEqual(
             self.env["mail.activity"]
