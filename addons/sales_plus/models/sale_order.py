@@ -26,7 +26,9 @@ class SaleOrder(models.Model):
         # the lines written with the order check their prices once, after the order
         orders = self.with_context(sales_plus_defer_price_check=True) if check_prices else self
         res = super(SaleOrder, orders).write(vals)
-        if STOCK_ALERT_ORDER_TRIGGERS.intersection(vals):
+        # a confirmation refreshes the lines' stock figures in _action_confirm, once
+        # their transfers exist
+        if STOCK_ALERT_ORDER_TRIGGERS.intersection(vals) and vals.get("state") != "sale":
             self.order_line._stock_alert_refresh()
         if check_prices:
             self._price_approval_check_changes()
@@ -34,9 +36,15 @@ class SaleOrder(models.Model):
 
     # ---- Action methods ----
 
-    def action_confirm(self):
-        self._stock_alert_check_confirmation()
-        res = super().action_confirm()
+    def _confirmation_error_message(self):
+        return (
+            super()._confirmation_error_message()
+            or self._price_approval_block_message(self.env._("confirmed"))
+            or self._stock_alert_block_message()
+        )
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
         self.env["sales_plus.stock.alert"]._stock_alert_scan(orders=self)
         return res
 

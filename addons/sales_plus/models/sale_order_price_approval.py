@@ -240,11 +240,6 @@ class SaleOrder(models.Model):
 
     # ---- Sale hooks: nothing off-policy reaches the customer ----
 
-    def _confirmation_error_message(self):
-        return super()._confirmation_error_message() or self._price_approval_block_message(
-            self.env._("confirmed")
-        )
-
     def message_post(self, **kwargs):
         if self.env.context.get("mark_so_as_sent"):
             self._price_approval_raise_if_blocked(self.env._("sent by email"))

@@ -1,7 +1,6 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
 
 # order fields whose change calls for new stock figures on the lines
@@ -48,44 +47,32 @@ class SaleOrder(models.Model):
         )
         self.invalidate_model(["stock_alert_at_risk"])
 
-    def _stock_alert_check_confirmation(self):
-        """Refuse to confirm an order shipped all at once (``picking_policy`` "one":
-        the customer takes no partial delivery) while a line is short, when the
-        company asks for it."""
-        to_check = self.filtered(
-            lambda o: (
-                o.company_id.sales_plus_stock_alert_block_confirm
-                and o.picking_policy == "one"
-                and o.state in ("draft", "sent")
-            )
-        )
-        if not to_check:
-            return
-        to_check.order_line._stock_alert_refresh()
-        short_lines = to_check.order_line.filtered("stock_alert_shortage")
-        if not short_lines:
-            return
+    def _stock_alert_block_message(self):
+        """Why the order cannot be confirmed for its stock, or False: it is
+        shipped all at once (``picking_policy`` "one": the customer takes no
+        partial delivery), a line is short of stock as confirming it now would
+        leave it, and the company blocks such confirmations."""
+        self.ensure_one()
+        if not (self.company_id.sales_plus_stock_alert_block_confirm and self.picking_policy == "one"):
+            return False
+        shortages = self.order_line._stock_alert_shortages(confirm_date=fields.Datetime.now())
+        if not shortages:
+            return False
         details = "\n".join(
             self.env._(
                 "- %(order)s, %(product)s: %(qty)s %(uom)s short, next stock expected %(date)s",
-                order=line.order_id.name,
+                order=self.name,
                 product=line.product_id.display_name,
-                qty=line.stock_alert_shortage_qty,
+                qty=short,
                 uom=line.product_uom_id.name,
-                date=(
-                    format_datetime(self.env, line.stock_alert_incoming_date)
-                    if line.stock_alert_incoming_date
-                    else self.env._("not planned")
-                ),
+                date=(format_datetime(self.env, next_date) if next_date else self.env._("not planned")),
             )
-            for line in short_lines
+            for line, (short, next_date) in shortages.items()
         )
-        raise UserError(
-            self.env._(
-                "These orders are to be delivered all at once but are short of stock:\n"
-                "%(details)s\n"
-                "Deliver as soon as possible (partial deliveries), reduce the quantities or "
-                "wait for the stock.",
-                details=details,
-            )
+        return self.env._(
+            "These orders are to be delivered all at once but are short of stock:\n"
+            "%(details)s\n"
+            "Deliver as soon as possible (partial deliveries), reduce the quantities or "
+            "wait for the stock.",
+            details=details,
         )

@@ -339,6 +339,32 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         self.assertEqual(short.state, "sale")
         self.assertEqual(short.order_line.stock_alert_shortage_qty, 4)
 
+    def test_confirmation_refreshes_each_line_once(self):
+        """Each confirmation computes each line's stock figures once, after its
+        transfers exist (blocking or not); the blocking check reads them
+        without writing."""
+        Line = type(self.env["sale.order.line"])
+        refresh = Line._stock_alert_refresh
+        refreshed = []
+
+        def count(lines, *args, **kwargs):
+            refreshed.extend(lines.ids)
+            return refresh(lines, *args, **kwargs)
+
+        for block in (False, True):
+            self.company.sales_plus_stock_alert_block_confirm = block
+            orders = self._order([(self.widget, 3), (self.gadget, 1)], picking_policy="one") | self._order(
+                [(self.widget, 2)], picking_policy="one"
+            )
+            self._set_stock(self.gadget, self.warehouse, 1)
+            refreshed.clear()
+            with patch.object(Line, "_stock_alert_refresh", autospec=True, side_effect=count):
+                orders.action_confirm()
+            self.assertEqual(orders.mapped("state"), ["sale", "sale"])
+            self.assertEqual(sorted(refreshed), sorted(orders.order_line.ids), f"blocking: {block}")
+            # refreshed after the transfers reserved the stock
+            self.assertEqual(orders.order_line.mapped("stock_alert_line_reserved_qty"), [3, 1, 2])
+
     # ---- safety stock and expiring quotations ----
 
     def test_safety_stock_from_reordering_rule(self):
