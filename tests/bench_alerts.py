@@ -20,6 +20,7 @@ open order lines, 5,000 open transfers); --keep keeps the database;
 import argparse
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -484,7 +485,8 @@ def main():
             Registry.delete(db)
             odoo.sql_db.close_db(db)
             subprocess.run(["dropdb", "--if-exists", db], check=False)
-            print(f"[bench] dropped {db}")
+            shutil.rmtree(odoo.tools.config.filestore(db), ignore_errors=True)
+            print(f"[bench] dropped {db} and its filestore")
 
 
 if __name__ == "__main__":
