@@ -83,6 +83,24 @@ class TestStockAlert(SalesPlusStockAlertCommon):
             }
         )
 
+    def _short_orders_in(self, companies):
+        """A confirmed order short of stock in each of ``companies`` (created
+        confirmed: no alert until a scan)."""
+        return [
+            self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company.id,
+                    "warehouse_id": self.env["stock.warehouse"]
+                    .search([("company_id", "=", company.id)], limit=1)
+                    .id,
+                    "state": "sale",
+                    "order_line": [Command.create({"product_id": self.gadget.id, "product_uom_qty": 2})],
+                }
+            )
+            for company in companies
+        ]
+
     def _deliver(self, picking, qty):
         picking.move_ids.quantity = qty
         picking.move_ids.picked = True
@@ -581,7 +599,6 @@ class TestStockAlert(SalesPlusStockAlertCommon):
 
     def test_scan_job_per_company(self):
         company_b = self.env["res.company"].create({"name": "Alert Job Company B"})
-        warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)], limit=1)
         Cron = self.env["ir.cron"]
         self.Alert._cron_stock_alert_scan()
         jobs = (self.company | company_b)._stock_alert_scan_job()
@@ -597,16 +614,7 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         self.assertEqual((self.company | company_b)._stock_alert_scan_job(), jobs)
         self.assertEqual(len(self.env["ir.cron.trigger"].search([("cron_id", "in", jobs.ids)])), 4)
         # a company's job scans its company only, and commits its progress
-        order_a = self._order([(self.gadget, 2)], state="sale")
-        order_b = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "company_id": company_b.id,
-                "warehouse_id": warehouse_b.id,
-                "state": "sale",
-                "order_line": [Command.create({"product_id": self.gadget.id, "product_uom_qty": 2})],
-            }
-        )
+        order_a, order_b = self._short_orders_in(self.company | company_b)
         with patch.object(type(Cron), "_commit_progress", autospec=True) as commit:
             self.Alert._cron_stock_alert_scan_company(company_b.id)
         commit.assert_called_once_with(Cron, 1)
@@ -624,17 +632,7 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         the other companies are scanned, and they stay locked to the other
         server until this transaction ends."""
         company_b = self.env["res.company"].create({"name": "Alert Lock Company B"})
-        warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)], limit=1)
-        order_a = self._order([(self.gadget, 2)], state="sale")
-        order_b = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "company_id": company_b.id,
-                "warehouse_id": warehouse_b.id,
-                "state": "sale",
-                "order_line": [Command.create({"product_id": self.gadget.id, "product_uom_qty": 2})],
-            }
-        )
+        order_a, order_b = self._short_orders_in(self.company | company_b)
         self.env.flush_all()
         with sql_db.db_connect(self.env.cr.dbname).cursor() as other_cr:
             other_env = api.Environment(other_cr, api.SUPERUSER_ID, {})
