@@ -1,6 +1,8 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
 # the scan job of a company is recorded under this XML id (+ company id), so that
@@ -135,22 +137,7 @@ class ResCompany(models.Model):
             created = (
                 self.env["ir.cron"]
                 .sudo()
-                .create(
-                    [
-                        {
-                            "name": self.env._(
-                                "Sales Plus: scan stock alerts of %(company)s", company=company.name
-                            ),
-                            "model_id": model_id,
-                            "state": "code",
-                            "code": f"model._cron_stock_alert_scan_company({company.id})",
-                            "interval_number": 1,
-                            "interval_type": "days",
-                            "priority": 20,
-                        }
-                        for company in missing
-                    ]
-                )
+                .create([company._stock_alert_prepare_scan_job_vals(model_id) for company in missing])
             )
             self.env["ir.model.data"]._update_xmlids(
                 [
@@ -160,6 +147,23 @@ class ResCompany(models.Model):
             )
             jobs |= created
         return jobs
+
+    def _stock_alert_prepare_scan_job_vals(self, model_id):
+        self.ensure_one()
+        return {
+            "name": self.with_context(lang="en_US").env._(
+                "Sales Plus: scan stock alerts of %(company)s", company=self.name
+            ),
+            "model_id": model_id,
+            "state": "code",
+            "code": f"model._cron_stock_alert_scan_company({int(self.id)})",
+            # triggered by the 15-minute schedule; once a day by itself
+            "interval_number": 1,
+            "interval_type": "days",
+            "nextcall": fields.Datetime.now() + timedelta(days=1),
+            "priority": 20,
+            "user_id": SUPERUSER_ID,
+        }
 
     # ---- Business methods: customer grading ----
 

@@ -189,11 +189,15 @@ class SalesPlusStockAlert(models.Model):
         """The scan job of one company, run by whichever cron worker takes it;
         commits its progress (the company done) through ``ir.cron``. Another
         server scanning the company right now holds its lock: nothing to do."""
+        IrCron = self.env["ir.cron"]
         company = self.env["res.company"].sudo().browse(company_id).exists()
+        if not company:
+            IrCron._commit_progress(deactivate=True)  # the company is gone
+            return
         if not company.active:
             return
         result = self._stock_alert_scan(companies=company)
-        self.env["ir.cron"]._commit_progress(0 if result["skipped"] else 1)
+        IrCron._commit_progress(0 if result["skipped"] else 1)
 
     @api.model
     def _stock_alert_scan(self, orders=None, companies=None):

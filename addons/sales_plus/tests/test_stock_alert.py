@@ -620,11 +620,17 @@ class TestStockAlert(SalesPlusStockAlertCommon):
         commit.assert_called_once_with(Cron, 1)
         self.assertTrue(self._alerts(order_id=order_b.id, alert_type="shortage"))
         self.assertFalse(self._alerts(order_id=order_a.id))
-        # an archived company's job does nothing
+        # the jobs run as superuser, by trigger (and once a day by themselves)
+        self.assertEqual(jobs.user_id, self.env.ref("base.user_root"))
+        self.assertEqual(set(jobs.mapped("interval_type")), {"days"})
+        # an archived company's job does nothing; the job of a company gone stops
         company_b.action_archive()
         with patch.object(type(Cron), "_commit_progress", autospec=True) as commit:
             self.Alert._cron_stock_alert_scan_company(company_b.id)
         commit.assert_not_called()
+        with patch.object(type(Cron), "_commit_progress", autospec=True) as commit:
+            self.Alert._cron_stock_alert_scan_company(max(self.env["res.company"].search([]).ids) + 1000)
+        commit.assert_called_once_with(Cron, deactivate=True)
 
     def test_two_servers_never_scan_one_company_at_once(self):
         """Another server's transaction scanning a company holds its lock: a
