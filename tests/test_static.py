@@ -102,6 +102,65 @@ def test_translation_check_catches_problems(tmp_path, monkeypatch):
     assert any("zh_TW: term missing: 'Bye'" in line for line in found)
 
 
+# SQL that changes rows: the table it changes, and for UPDATE the columns it sets
+SQL_WRITE = re.compile(r"\b(?:INSERT\s+INTO|DELETE\s+FROM|UPDATE)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+SQL_SET = re.compile(
+    r"\bUPDATE\s+([a-z_][a-z0-9_]*)(?:\s+[a-z_]+)?\s+SET\s+(.*?)(?:\bFROM\b|\bWHERE\b|$)", re.I | re.S
+)
+# columns sales_plus adds to core tables (its field prefixes)
+OWN_COLUMN_PREFIXES = ("stock_alert_", "cockpit_", "price_approval_", "rfm_")
+
+
+def sql_writes_outside_own_tables(source):
+    """(table, reason) of each statement in ``source`` that writes a table
+    sales_plus does not own: any table but ``sales_plus_*``, except an UPDATE of a
+    core table that sets only sales_plus's own (prefixed) columns."""
+    found = []
+    for match in SQL_WRITE.finditer(source):
+        table = match.group(1).lower()
+        if table.startswith("sales_plus_") or table in {"changed", "data", "records"}:
+            continue
+        statement = source[match.start() : match.start() + 600]
+        update = SQL_SET.match(statement)
+        if update and match.group(0).upper().startswith("UPDATE"):
+            assigned = re.findall(r"([a-z_][a-z0-9_]*)\s*=", update.group(2))
+            placeholder = "%(" in update.group(2) and not assigned
+            if placeholder or (assigned and all(c.startswith(OWN_COLUMN_PREFIXES) for c in assigned)):
+                continue
+        found.append((table, match.group(0)))
+    return found
+
+
+def test_no_sql_writes_another_modules_tables():
+    """Other modules' records (mail_*, ...) go through their API: no INSERT,
+    UPDATE or DELETE in the addon's code on a table sales_plus does not own."""
+    offenders = []
+    for path in sorted((ADDON / "models").rglob("*.py")) + sorted((ADDON / "tools").rglob("*.py")):
+        for table, statement in sql_writes_outside_own_tables(path.read_text()):
+            offenders.append(f"{path.relative_to(ROOT)}: {statement} ({table})")
+    assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "INSERT INTO mail_activity (res_id) VALUES (1)",
+        "update mail_activity SET active = false WHERE id = 1",
+        "DELETE FROM mail_followers WHERE res_id = 1",
+        "UPDATE sale_order so SET state = 'sale' WHERE so.id = 1",
+    ],
+)
+def test_sql_write_check_catches_foreign_tables(source):
+    assert sql_writes_outside_own_tables(source)
+
+
+def test_sql_write_check_allows_own_tables_and_columns():
+    assert not sql_writes_outside_own_tables(
+        "INSERT INTO sales_plus_rfm_grade (id) VALUES (1); "
+        "UPDATE sale_order so SET stock_alert_at_risk = r.at_risk FROM r WHERE so.id = r.id"
+    )
+
+
 def test_harness_refuses_to_run_without_odoo(tmp_path):
     result = subprocess.run(
         ["bash", str(ROOT / "tests/harness.sh"), "test"],
