@@ -8,7 +8,7 @@ Each capability keeps its fields and logic in its own file
 for several of them is overridden once, here, and calls each capability's hook.
 """
 
-from odoo import models
+from odoo import api, models
 
 from .sale_order_price_approval import PRICE_APPROVAL_ORDER_TRIGGERS
 from .sale_order_stock_alert import STOCK_ALERT_ORDER_TRIGGERS
@@ -19,7 +19,13 @@ class SaleOrder(models.Model):
 
     # ---- CRUD methods ----
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._price_approval_check_vals(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._price_approval_check_vals([vals])
         check_prices = bool(PRICE_APPROVAL_ORDER_TRIGGERS.intersection(vals)) and not self.env.context.get(
             "sales_plus_defer_price_check"
         )

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import float_compare, float_round
 
 # line fields whose change can make a price worse (see sale.order._price_approval_check_changes)
@@ -14,6 +15,45 @@ PRICE_APPROVAL_LINE_TRIGGERS = {
     "discount",
     "purchase_price",
 }
+
+# line fields that decide or record a price approval: computed or written by the
+# server's own logic only (as superuser), never by a client
+PRICE_APPROVAL_LINE_PROTECTED = {
+    "price_approval_reference_price",
+    "price_approval_effective_price",
+    "price_approval_deviation",
+    "price_approval_margin",
+    "price_approval_rule_id",
+    "price_approval_level",
+    "price_approval_cost",
+    "price_approval_cost_user_id",
+    "price_approval_snapshot_level",
+    "price_approval_snapshot_price",
+    "price_approval_snapshot_discount",
+    "price_approval_snapshot_deviation",
+    "price_approval_snapshot_margin",
+}
+
+# who may set the cost a line's approval margin uses: whoever may edit products
+# (their Cost) in Odoo
+PRICE_APPROVAL_COST_GROUP = "product.group_product_manager"
+
+
+def check_price_approval_vals(records, vals_list, protected):
+    """Refuse a client's ``create`` / ``write`` naming a field of ``protected``:
+    only the server's own logic (as superuser) writes them."""
+    if records.env.su:
+        return
+    named = set().union(*vals_list) & protected
+    if named:
+        labels = sorted(records._fields[name]._description_string(records.env) for name in named)
+        raise AccessError(
+            records.env._(
+                "%(fields)s of %(model)s are set by the price approval itself and cannot be written.",
+                fields=", ".join(labels),
+                model=records._description,
+            )
+        )
 
 
 class SaleOrderLine(models.Model):
@@ -50,8 +90,9 @@ class SaleOrderLine(models.Model):
         store=True,
         digits=(16, 2),
         groups="base.group_user",
-        help="(effective price - cost) / effective price, the cost being the line's cost "
-        "(converted by sale_margin to the order currency at the order date).",
+        help="(effective price - cost) / effective price. The cost is the product's cost in "
+        "company currency converted to the order currency at the order date, or the cost set on "
+        "the line by a user who may edit products; a cost changed by anybody else is ignored.",
     )
     price_approval_rule_id = fields.Many2one(
         comodel_name="sales_plus.price.rule",
@@ -65,6 +106,23 @@ class SaleOrderLine(models.Model):
         compute="_compute_price_approval",
         store=True,
         help="0: within policy; 1 team leader, 2 sales manager, 3 general manager.",
+    )
+    # the line's cost as set by a user allowed to set costs (order currency, per
+    # unit of the line); without such a user, the product's cost is used
+    price_approval_cost = fields.Float(
+        string="Approval Cost",
+        copy=False,
+        readonly=True,
+        min_display_digits="Product Price",
+        groups="base.group_user",
+        help="The line's cost set by a user who may edit products: used for the approval margin "
+        "instead of the product's cost.",
+    )
+    price_approval_cost_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Approval Cost Set By",
+        copy=False,
+        readonly=True,
     )
     price_approval_reason = fields.Char(
         string="Approval Reason",
@@ -105,8 +163,10 @@ class SaleOrderLine(models.Model):
         "price_approval_reference_price",
         "price_unit",
         "discount",
-        "purchase_price",
+        "price_approval_cost",
+        "price_approval_cost_user_id",
         "product_id",
+        "product_uom_id",
         "display_type",
         "is_downpayment",
         "combo_item_id",
@@ -132,13 +192,13 @@ class SaleOrderLine(models.Model):
             level = 0
             if float_compare(reference, 0.0, precision_digits=6) > 0:
                 deviation = float_round((reference - effective) / reference * 100.0, precision_digits=4)
-            cost = line.purchase_price
+            cost = line._price_approval_cost()
             if float_compare(effective, 0.0, precision_digits=6) > 0:
                 margin = float_round((effective - cost) / effective * 100.0, precision_digits=4)
             elif cost > 0:
                 margin = -100.0
-            # a line is flagged only when it is sold under a positive reference price
-            if float_compare(deviation, 0.0, precision_digits=4) > 0 and line._price_approval_is_analysed():
+            # deviation bands apply under the reference price, margin floors whatever the price
+            if line._price_approval_is_analysed():
                 order = line.order_id
                 partner_class = classes.get((order.company_id.id, order.partner_id.commercial_partner_id.id))
                 for candidate in rules_by_company.get(order.company_id, ()):
@@ -155,18 +215,95 @@ class SaleOrderLine(models.Model):
             line.price_approval_rule_id = rule
             line.price_approval_level = level
 
-    @api.depends("price_approval_level", "price_approval_deviation", "price_approval_rule_id")
+    @api.depends(
+        "price_approval_level", "price_approval_deviation", "price_approval_margin", "price_approval_rule_id"
+    )
     def _compute_price_approval_reason(self):
         for line in self:
             if not line.price_approval_level:
                 line.price_approval_reason = False
                 continue
             line.price_approval_reason = self.env._(
-                "%(deviation)s%% under the reference price: level %(level)s (rule %(rule)s)",
-                deviation=f"{line.price_approval_deviation:.1f}",
+                "%(why)s: level %(level)s (rule %(rule)s)",
+                why=line._price_approval_why(),
                 level=line.price_approval_level,
                 rule=line.price_approval_rule_id.display_name,
             )
+
+    # ---- CRUD hooks (called by sale_order_line.py) ----
+
+    @api.model
+    def _price_approval_check_vals(self, vals_list):
+        """A client never writes the approval fields (see PRICE_APPROVAL_LINE_PROTECTED)."""
+        check_price_approval_vals(self, vals_list, PRICE_APPROVAL_LINE_PROTECTED)
+
+    def _price_approval_after_create(self, costed):
+        """``costed``: for each line of ``self``, whether its creator gave its cost."""
+        self.browse(
+            [line.id for line, flag in zip(self, costed, strict=True) if flag]
+        )._price_approval_keep_cost()
+
+    def _price_approval_after_write(self, vals):
+        """After ``vals`` were written: keep the cost a user allowed to set costs
+        gave; forget a kept cost when the product or unit changes."""
+        if "purchase_price" in vals:
+            self._price_approval_keep_cost()
+        elif {"product_id", "product_uom_id"} & set(vals):
+            stale = self.filtered("price_approval_cost_user_id")
+            if stale:
+                stale.sudo().write({"price_approval_cost": 0.0, "price_approval_cost_user_id": False})
+
+    def _price_approval_keep_cost(self):
+        """The line's cost (``purchase_price``) just given counts for the approval
+        margin when the user may set costs; anybody else's is sale_margin's only."""
+        if not self or not (self.env.su or self.env.user.has_group(PRICE_APPROVAL_COST_GROUP)):
+            return
+        for line in self:
+            line.sudo().write(
+                {"price_approval_cost": line.purchase_price, "price_approval_cost_user_id": self.env.uid}
+            )
+
+    # ---- Business methods ----
+
+    def _price_approval_cost(self):
+        """The unit cost the approval margin uses, in the order currency: the cost
+        set on the line by a user allowed to set costs, else the product's cost
+        in company currency converted at the order date (as sale_margin first
+        computes the line's cost)."""
+        self.ensure_one()
+        if self.price_approval_cost_user_id:
+            return self.price_approval_cost
+        if not self.product_id:
+            return 0.0
+        line = self.with_company(self.company_id or self.order_id.company_id)
+        product = line.product_id
+        cost = product.uom_id._compute_price(product.standard_price, line.product_uom_id or product.uom_id)
+        return line._convert_to_sol_currency(cost, product.cost_currency_id)
+
+    def _price_approval_deciding_threshold(self):
+        """The threshold of the line's rule that sets its level (a margin floor
+        rather than a band when both require it)."""
+        self.ensure_one()
+        line = self.sudo()
+        return line.price_approval_rule_id._price_approval_deciding_threshold(
+            min(line.price_approval_deviation, 100.0), line.price_approval_margin
+        )
+
+    def _price_approval_why(self, short=False):
+        """Why the line needs its level: "12.0% under the reference price" ("12.0%
+        under reference" when ``short``) or "margin -20.0% under the 0% floor"."""
+        self.ensure_one()
+        threshold = self._price_approval_deciding_threshold()
+        if threshold.kind == "margin":
+            return self.env._(
+                "margin %(margin)s%% under the %(floor)s%% floor",
+                margin=_percent(self.sudo().price_approval_margin),
+                floor=_percent(threshold.margin_floor, digits=None),
+            )
+        deviation = _percent(self.price_approval_deviation)
+        if short:
+            return self.env._("%(deviation)s%% under reference", deviation=deviation)
+        return self.env._("%(deviation)s%% under the reference price", deviation=deviation)
 
     # ---- Business methods ----
 
@@ -265,3 +402,10 @@ class SaleOrderLine(models.Model):
             "price_approval_snapshot_deviation": self.price_approval_deviation,
             "price_approval_snapshot_margin": self.sudo().price_approval_margin,
         }
+
+
+def _percent(value, digits=1):
+    """A percentage as the summaries show it: one decimal (or as few as needed
+    with ``digits=None``) and a true minus sign."""
+    text = f"{value:.{digits}f}" if digits is not None else f"{value:g}"
+    return text.replace("-", "\u2212")

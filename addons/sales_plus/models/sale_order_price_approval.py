@@ -6,6 +6,7 @@ from odoo.fields import Domain
 from odoo.tools import plaintext2html
 
 from ..tools import LOCK_PRICE_DECISION, try_lock
+from .sale_order_line_price_approval import check_price_approval_vals
 
 # order fields whose change can make a price worse (see _price_approval_check_changes)
 PRICE_APPROVAL_ORDER_TRIGGERS = {
@@ -16,6 +17,14 @@ PRICE_APPROVAL_ORDER_TRIGGERS = {
     "team_id",
     "company_id",
     "fiscal_position_id",
+}
+
+# order fields that decide or record a price approval: computed by the server only
+PRICE_APPROVAL_ORDER_PROTECTED = {
+    "price_approval_level",
+    "price_approval_state",
+    "price_approval_approved_level",
+    "validation_status",
 }
 
 
@@ -96,6 +105,7 @@ class SaleOrder(models.Model):
     @api.depends(
         "order_line.price_approval_level",
         "order_line.price_approval_deviation",
+        "order_line.price_approval_margin",
         "order_line.product_id",
     )
     def _compute_price_approval_summary(self):
@@ -126,6 +136,13 @@ class SaleOrder(models.Model):
         )
         domain = Domain("id", "in", reviews.subselect("res_id")) & Domain("state", "in", ("draft", "sent"))
         return domain if operator == "in" else ~domain
+
+    # ---- CRUD hooks (called by sale_order.py) and overrides ----
+
+    @api.model
+    def _price_approval_check_vals(self, vals_list):
+        """A client never writes the approval fields (see PRICE_APPROVAL_ORDER_PROTECTED)."""
+        check_price_approval_vals(self, vals_list, PRICE_APPROVAL_ORDER_PROTECTED)
 
     # ---- Action methods ----
 
@@ -300,7 +317,8 @@ class SaleOrder(models.Model):
         }.get(level, str(level))
 
     def _price_approval_summary_text(self, limit=3):
-        """ "2 lines need level 2 (sales manager): Desk (18.0%), Chair (16.5%)" per level."""
+        """ "2 lines need level 2 (sales manager): Desk (18.0% under reference), Chair
+        (margin -2.1% under the 0% floor)" per level."""
         self.ensure_one()
         flagged = self.order_line.filtered("price_approval_level")
         parts = []
@@ -308,9 +326,9 @@ class SaleOrder(models.Model):
             lines = flagged.filtered(lambda line, lv=level: line.price_approval_level == lv)
             items = ", ".join(
                 self.env._(
-                    "%(product)s (%(deviation)s%% under reference)",
+                    "%(product)s (%(why)s)",
                     product=line.product_id.display_name,
-                    deviation=f"{line.price_approval_deviation:.1f}",
+                    why=line._price_approval_why(short=True),
                 )
                 for line in lines[:limit]
             )

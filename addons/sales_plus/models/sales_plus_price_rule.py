@@ -156,13 +156,17 @@ class SalesPlusPriceRule(models.Model):
 
     def _price_approval_level(self, deviation, margin):
         """The level (0-3) this rule requires for a line ``deviation`` % under its
-        reference price with a ``margin`` % margin."""
+        reference price with a ``margin`` % margin: the highest of the thresholds
+        it meets, a margin floor whatever the deviation."""
         self.ensure_one()
-        level = 0
-        for threshold in self.threshold_ids:
-            if threshold._fires(deviation, margin):
-                level = max(level, threshold.level)
-        return level
+        return self._price_approval_deciding_threshold(deviation, margin).level or 0
+
+    def _price_approval_deciding_threshold(self, deviation, margin):
+        """The threshold that sets the level of such a line: the highest level
+        met, a margin floor before a deviation band of the same level (the
+        lowest floor crossed first); none when the line is within policy."""
+        fired = self.threshold_ids.filtered(lambda t: t._fires(deviation, margin))
+        return fired.sorted(lambda t: (t.level, t.kind == "margin", -t.margin_floor), reverse=True)[:1]
 
     @api.model
     def _partner_abc_classes(self, partners, company):

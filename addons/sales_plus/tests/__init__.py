@@ -14,3 +14,4 @@ from . import test_price_approval
 from . import test_cockpit
 from . import test_scope
 from . import test_cockpit_readonly
+from . import test_security

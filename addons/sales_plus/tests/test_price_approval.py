@@ -197,6 +197,28 @@ class TestPriceApprovalAnalysis(PriceApprovalCommon):
         self.assertLess(line.price_approval_margin, 0.0)
         self.assertEqual(line.price_approval_level, 3, "a margin under 0 needs level 3")
 
+    def test_margin_floor_at_list_price(self):
+        # sold at its list price but under cost: the margin floor applies whatever the deviation
+        self.desk.standard_price = 120.0
+        order = self._order([(self.desk, 1, 100.0, 0.0), (self.chair, 1, 55.0, 0.0)])
+        desk, chair = order.order_line
+        self.assertAlmostEqual(desk.price_approval_deviation, 0.0)
+        self.assertAlmostEqual(desk.price_approval_margin, -20.0)
+        self.assertEqual(desk.price_approval_level, 3)
+        self.assertEqual(desk.price_approval_rule_id, self.rule)
+        self.assertEqual(chair.price_approval_level, 0, "above reference with a margin: within policy")
+        self.assertEqual(order.price_approval_state, "to_request")
+        self.assertIn("Approval Desk (margin \u221220.0% under the 0% floor)", order.price_approval_summary)
+        self.assertNotIn("under reference", order.price_approval_summary)
+        self.assertIn("margin \u221220.0% under the 0% floor", desk.price_approval_reason)
+        with self.assertRaisesRegex(UserError, "margin \u221220.0% under the 0% floor"):
+            order.with_user(self.salesperson).action_confirm()
+        # a deviation and a margin both needing level 3: the margin is named
+        self.desk.standard_price = 98.0
+        order = self._order([(self.desk, 1, 94.0, 0.0)])
+        self.assertEqual(order.order_line.price_approval_level, 3)
+        self.assertIn("margin \u22124.3% under the 0% floor", order.price_approval_summary)
+
     def test_foreign_currency(self):
         eur = self.env.ref("base.EUR")
         eur.active = True
@@ -339,12 +361,12 @@ class TestPriceApprovalAnalysis(PriceApprovalCommon):
                 "abc_class": "b",
             }
         )
-        order.order_line._compute_price_approval()
+        order.order_line.sudo()._compute_price_approval()
         self.assertEqual(
             order.order_line.price_approval_rule_id, twin, "a class B customer is not a key account"
         )
         grade.abc_class = "a"
-        order.order_line._compute_price_approval()
+        order.order_line.sudo()._compute_price_approval()
         self.assertEqual(order.order_line.price_approval_rule_id, abc_rule)
         # deactivating rules recomputes the open quotations
         (twin | abc_rule | product_rule | categ_rule | team_rule).action_archive()

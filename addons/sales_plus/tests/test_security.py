@@ -1,0 +1,220 @@
+# Copyright 2026 Sales Plus developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Every control attacked as the user it controls, the way an RPC client would
+(``with_user(user)`` and ORM calls, never sudo): the approval fields, the
+approval cost, the reviews, what reaches a customer while prices wait for an
+approval, the records only their owners may change, and the access matrix of
+the README ("Access matrix") for each Sales Plus group and model."""
+
+from contextlib import contextmanager
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .test_price_approval import PriceApprovalCommon
+
+# the fields that decide or record a price approval: written by the server only
+LINE_APPROVAL_VALUES = {
+    "price_approval_level": 0,
+    "price_approval_deviation": 0.0,
+    "price_approval_reference_price": 60.0,
+    "price_approval_effective_price": 100.0,
+    "price_approval_margin": 50.0,
+    "price_approval_rule_id": False,
+    "price_approval_snapshot_level": 3,
+    "price_approval_snapshot_price": 60.0,
+    "price_approval_snapshot_discount": 0.0,
+    "price_approval_snapshot_deviation": 45.0,
+    "price_approval_snapshot_margin": -10.0,
+    "price_approval_cost": 0.0,
+}
+ORDER_APPROVAL_VALUES = {
+    "price_approval_level": 0,
+    "price_approval_state": "approved",
+    "price_approval_approved_level": 3,
+    "validation_status": "validated",
+}
+
+
+class _Rollback(Exception):
+    """Undoes an attempt that succeeded, so that the next role starts afresh."""
+
+
+class SecurityCommon(PriceApprovalCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = new_test_user(
+            cls.env,
+            login="sec_admin",
+            groups="base.group_user,sales_plus.group_sales_plus_admin",
+            email="sec_admin@example.com",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.customer.email = "customer@example.com"
+
+    @contextmanager
+    def assertRefused(self, exception, regex):
+        """``assertRaisesRegex`` that also rolls back what was written before the
+        error, as the failed RPC call would (only ``assertRaises`` does)."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), regex)
+
+    def _approved_order(self, price=80.0):
+        """A level-2 order approved by the leader and the manager."""
+        order = self._order([(self.desk, 1, price, 0.0)])
+        order.with_user(self.salesperson).action_request_price_approval()
+        self._decide(order, self.leader)
+        self._decide(order, self.manager)
+        self.assertEqual(order.price_approval_state, "approved")
+        return order
+
+    def _attempt(self, function):
+        """Run ``function`` and undo it: True if it was allowed, False if it was
+        refused with an AccessError (any other error fails the test)."""
+        try:
+            with self.env.cr.savepoint():
+                function()
+                self.env.flush_all()
+                raise _Rollback
+        except _Rollback:
+            allowed = True
+        except AccessError:
+            allowed = False
+        self.env.invalidate_all()
+        return allowed
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalFieldsProtected(SecurityCommon):
+    """Issue cases 1 and 2: the approval fields are not writable over RPC."""
+
+    def test_approval_level_not_writable(self):
+        order = self._order([(self.desk, 1, 60.0, 0.0)])
+        line = order.order_line
+        self.assertEqual(line.price_approval_level, 3)
+        for user in (self.salesperson, self.leader, self.manager, self.general_manager, self.admin):
+            for name, value in LINE_APPROVAL_VALUES.items():
+                with self.assertRefused(AccessError, "set by the price approval"):
+                    line.with_user(user).write({name: value})
+                with self.assertRefused(AccessError, "set by the price approval"):
+                    order.with_user(user).write({"order_line": [Command.update(line.id, {name: value})]})
+            for name, value in ORDER_APPROVAL_VALUES.items():
+                with self.assertRefused(AccessError, "set by the price approval"):
+                    order.with_user(user).write({name: value})
+            with self.assertRefused(AccessError, "set by the price approval"):
+                self.env["sale.order.line"].with_user(user).create(
+                    {"order_id": order.id, "product_id": self.chair.id, "price_approval_level": 0}
+                )
+            with self.assertRefused(AccessError, "set by the price approval"):
+                self._order([(self.chair, 1, 10.0, 0.0)], price_approval_state="approved")
+        self.assertEqual(line.price_approval_level, 3)
+        self.assertEqual(order.price_approval_state, "to_request")
+        with self.assertRefused(UserError, "cannot be confirmed before its prices are approved"):
+            order.with_user(self.salesperson).action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_approved_snapshot_not_writable(self):
+        order = self._approved_order(80.0)
+        line = order.order_line
+        self.assertAlmostEqual(line.price_approval_snapshot_deviation, 20.0)
+        with self.assertRefused(AccessError, "set by the price approval"):
+            line.with_user(self.salesperson).write(
+                {"price_approval_snapshot_deviation": 29.9, "price_approval_snapshot_price": 71.0}
+            )
+        self.assertAlmostEqual(line.price_approval_snapshot_deviation, 20.0)
+        # 71 is worse than the approved 80: the approval starts again
+        line.with_user(self.salesperson).price_unit = 71.0
+        self.assertEqual(order.price_approval_state, "pending")
+        with self.assertRefused(UserError, "cannot be confirmed"):
+            order.with_user(self.salesperson).action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_server_logic_still_writes_them(self):
+        order = self._order([(self.desk, 1, 90.0, 0.0)])
+        order.with_user(self.salesperson).action_request_price_approval()
+        self.assertEqual(order.order_line.price_approval_snapshot_level, 1)
+        self._decide(order, self.leader)
+        self.assertEqual(order.price_approval_approved_level, 1)
+        order.with_user(self.salesperson).action_confirm()
+        self.assertEqual(order.state, "sale")
+        # a copy starts without any approval figures
+        copy = order.with_user(self.salesperson).copy()
+        self.assertEqual(copy.order_line.price_approval_snapshot_level, 0)
+        self.assertEqual(copy.price_approval_state, "to_request")
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalCost(SecurityCommon):
+    """Issue case 3: the margin used for approval comes from a cost the
+    salesperson cannot change."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cost_manager = new_test_user(
+            cls.env,
+            login="sec_cost_manager",
+            groups="base.group_user,sales_plus.group_sales_plus_manager,product.group_product_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    def test_salesperson_cannot_lower_the_approval_cost(self):
+        self.desk.standard_price = 98.0
+        order = self._order([(self.desk, 1, 94.0, 0.0)])
+        line = order.order_line
+        self.assertAlmostEqual(line.price_approval_deviation, 6.0)
+        self.assertAlmostEqual(line.price_approval_margin, (94.0 - 98.0) / 94.0 * 100, places=2)
+        self.assertEqual(line.price_approval_level, 3)
+        # the web client lets the salesperson edit the Cost: it no longer counts
+        line.with_user(self.salesperson).purchase_price = 0.0
+        self.assertEqual(line.purchase_price, 0.0)
+        self.assertAlmostEqual(line.price_approval_margin, (94.0 - 98.0) / 94.0 * 100, places=2)
+        self.assertEqual(line.price_approval_level, 3)
+        order.with_user(self.salesperson).write(
+            {"order_line": [Command.update(line.id, {"purchase_price": 1.0})]}
+        )
+        self.assertEqual(line.price_approval_level, 3)
+        # nor on a new line
+        order.with_user(self.salesperson).write(
+            {
+                "order_line": [
+                    Command.create({"product_id": self.desk.id, "price_unit": 94.0, "purchase_price": 0.0})
+                ]
+            }
+        )
+        self.assertEqual(order.order_line[1].price_approval_level, 3)
+        self.assertEqual(order.price_approval_level, 3)
+        # a user who may set product costs may set the line's cost: it counts
+        line.with_user(self.cost_manager).purchase_price = 90.0
+        self.assertAlmostEqual(line.price_approval_cost, 90.0)
+        self.assertEqual(line.price_approval_cost_user_id, self.cost_manager)
+        self.assertAlmostEqual(line.price_approval_margin, (94.0 - 90.0) / 94.0 * 100, places=2)
+        self.assertEqual(line.price_approval_level, 1)
+        # and the salesperson cannot undo it either way
+        line.with_user(self.salesperson).purchase_price = 0.0
+        self.assertAlmostEqual(line.price_approval_margin, (94.0 - 90.0) / 94.0 * 100, places=2)
+        # another product: its own cost again
+        line.with_user(self.salesperson).product_id = self.chair
+        self.assertFalse(line.price_approval_cost_user_id)
+
+    def test_cost_in_company_currency_at_the_order_date(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            {"name": "2020-01-01", "currency_id": eur.id, "rate": 2.0, "company_id": self.company.id}
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Cost EUR", "currency_id": eur.id, "company_id": self.company.id}
+        )
+        self.desk.standard_price = 98.0
+        order = self._order([(self.desk, 1, 188.0, 0.0)], pricelist_id=pricelist.id)
+        line = order.order_line
+        line.with_user(self.salesperson).purchase_price = 0.0
+        # 188 EUR = 94 USD against a cost of 98 USD
+        self.assertAlmostEqual(line.price_approval_margin, (94.0 - 98.0) / 94.0 * 100, places=2)
+        self.assertEqual(line.price_approval_level, 3)
