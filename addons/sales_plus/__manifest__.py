@@ -28,6 +28,7 @@
         "security/price_approval_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "security/price_approval_rules.xml",
         # data
         "data/res_currency_data.xml",
         "data/mail_activity_type_data.xml",

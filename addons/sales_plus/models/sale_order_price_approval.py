@@ -7,6 +7,7 @@ from odoo.tools import plaintext2html
 
 from ..tools import LOCK_PRICE_DECISION, try_lock
 from .sale_order_line_price_approval import check_price_approval_vals
+from .tier_review import price_approval_flow
 
 # order fields whose change can make a price worse (see _price_approval_check_changes)
 PRICE_APPROVAL_ORDER_TRIGGERS = {
@@ -144,6 +145,10 @@ class SaleOrder(models.Model):
         """A client never writes the approval fields (see PRICE_APPROVAL_ORDER_PROTECTED)."""
         check_price_approval_vals(self, vals_list, PRICE_APPROVAL_ORDER_PROTECTED)
 
+    def unlink(self):
+        # a deleted order takes its reviews along
+        return super(SaleOrder, price_approval_flow(self)).unlink()
+
     # ---- Action methods ----
 
     def action_request_price_approval(self):
@@ -202,18 +207,22 @@ class SaleOrder(models.Model):
     def _get_tier_validation_readonly_domain(self):
         return f"({super()._get_tier_validation_readonly_domain()}) and not price_approval_editable"
 
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        # cancelling an order, or resetting a cancelled one, drops its reviews
+        return super(SaleOrder, price_approval_flow(self))._tier_validation_check_write_remove_reviews(vals)
+
     def _check_allow_write_under_validation(self, vals):
         return self.price_approval_editable or super()._check_allow_write_under_validation(vals)
 
     def _add_tier_validation_buttons(self, node, params):
         # price approvals are requested from the price approval banner
         new_node = super()._add_tier_validation_buttons(node, params)
-        for button in new_node.xpath("//button[@name='request_validation']"):
+        for button in new_node.xpath("//button[@name='request_validation' or @name='restart_validation']"):
             button.set("invisible", f"({button.get('invisible')}) or price_approval_level > 0")
         return new_node
 
     def request_validation(self):
-        reviews = super().request_validation()
+        reviews = super(SaleOrder, price_approval_flow(self)).request_validation()
         price_reviews = reviews.filtered("price_approval_level")
         if price_reviews:
             unassigned = price_reviews.filtered(lambda r: not r.reviewer_ids)
@@ -236,8 +245,10 @@ class SaleOrder(models.Model):
         return reviews
 
     def _validate_tier(self, tiers=False):
+        # reached through validate_tier() or the comment wizard, which checked the decider
         open_before = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
-        res = super()._validate_tier(tiers)
+        flow = price_approval_flow(self)
+        res = super(SaleOrder, flow)._validate_tier(tiers and tiers.with_env(flow.env))
         decided = open_before.filtered(
             lambda r: r.price_approval_level and r.status == "approved" and r.done_by == self.env.user
         )
@@ -247,7 +258,8 @@ class SaleOrder(models.Model):
 
     def _rejected_tier(self, tiers=False):
         open_before = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
-        res = super()._rejected_tier(tiers)
+        flow = price_approval_flow(self)
+        res = super(SaleOrder, flow)._rejected_tier(tiers and tiers.with_env(flow.env))
         decided = open_before.filtered(
             lambda r: r.price_approval_level and r.status == "rejected" and r.done_by == self.env.user
         )
@@ -359,13 +371,14 @@ class SaleOrder(models.Model):
 
     def _price_approval_eligible_reviewers(self, users):
         """``users`` who may approve this order: active internal users of its company
-        who may read it, except its salesperson and creator."""
+        who may edit it (the reviews follow the order's rules), except its
+        salesperson and creator."""
         self.ensure_one()
         users = users.filtered(lambda u: u.active and not u.share and self.company_id in u.company_ids)
         users -= self._price_approval_excluded_users()
         return users.filtered(
             lambda u: (
-                self.with_user(u).with_context(allowed_company_ids=[self.company_id.id]).has_access("read")
+                self.with_user(u).with_context(allowed_company_ids=[self.company_id.id]).has_access("write")
             )
         )
 
@@ -465,8 +478,9 @@ class SaleOrder(models.Model):
     def _price_approval_restart(self, worse_lines=None):
         """Drop the order's reviews and ask again for the level now required."""
         self.ensure_one()
-        if self.review_ids:
-            self.restart_validation()
+        order = price_approval_flow(self)
+        if order.review_ids:
+            order.restart_validation()
         if worse_lines:
             self._price_approval_post_message(
                 self.env._("Price approval restarted: prices got worse than approved"),
@@ -474,7 +488,7 @@ class SaleOrder(models.Model):
                 lines=worse_lines,
             )
         if self.price_approval_level:
-            self.request_validation()
+            order.request_validation()
         else:
             self._price_approval_take_snapshot()
 
@@ -491,7 +505,7 @@ class SaleOrder(models.Model):
             if reviews.filtered(lambda r: r.status in ("rejected", "cancel")):
                 # a rejected approval waits for a new request, unless nothing needs one any more
                 if not order.price_approval_level:
-                    order.restart_validation()
+                    price_approval_flow(order).restart_validation()
                 continue
             worse = order.order_line.filtered(lambda line: line._price_approval_is_worse())
             if worse:

@@ -9,7 +9,9 @@ the README ("Access matrix") for each Sales Plus group and model."""
 from contextlib import contextmanager
 
 from odoo import Command
+from odoo.addons.sales_plus.tools import LOCK_PRICE_REVIEW
 from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 
 from .test_price_approval import PriceApprovalCommon
@@ -218,3 +220,115 @@ class TestApprovalCost(SecurityCommon):
         # 188 EUR = 94 USD against a cost of 98 USD
         self.assertAlmostEqual(line.price_approval_margin, (94.0 - 98.0) / 94.0 * 100, places=2)
         self.assertEqual(line.price_approval_level, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewIntegrity(SecurityCommon):
+    """Issue case 4: reviews are decided once, through the decision methods, by
+    the reviewer whose turn it is."""
+
+    def test_other_team_cannot_touch_reviews(self):
+        order = self._order([(self.desk, 1, 80.0, 0.0)])
+        order.with_user(self.salesperson).action_request_price_approval()
+        reviews = order.review_ids
+        self.assertEqual(len(reviews), 2)
+        intruder = self.other_salesperson
+        with self.assertRaises(AccessError):
+            reviews[0].with_user(intruder).write({"status": "cancel"})
+        with self.assertRaises(AccessError):
+            reviews.with_user(intruder).unlink()
+        self.assertFalse(self.env["tier.review"].with_user(intruder).search([("id", "in", reviews.ids)]))
+        with self.assertRaises(AccessError):
+            order.with_user(intruder).restart_validation()
+        # the salesperson of the order cannot drop or cancel them either
+        with self.assertRefused(AccessError, "Approve and Reject buttons"):
+            reviews[0].with_user(self.salesperson).write({"status": "cancel"})
+        with self.assertRefused(AccessError, "restarted by the quotation"):
+            reviews.with_user(self.salesperson).unlink()
+        with self.assertRefused(AccessError, "restarted by the quotation"):
+            order.with_user(self.salesperson).restart_validation()
+        with self.assertRefused(AccessError, "restarted by the quotation"):
+            order.with_user(self.salesperson).write({"review_ids": [Command.delete(reviews[0].id)]})
+        self.assertEqual(order.review_ids, reviews)
+        self.assertEqual(order.price_approval_state, "pending")
+
+    def test_pending_review_decided_by_the_buttons_only(self):
+        order = self._order([(self.desk, 1, 90.0, 0.0)])
+        order.with_user(self.salesperson).action_request_price_approval()
+        review = order.review_ids
+        # even the reviewer whose turn it is: no chatter, no comment, no snapshot otherwise
+        for user in (self.leader, self.manager, self.admin):
+            with self.assertRefused(AccessError, "Approve and Reject buttons"):
+                review.with_user(user).write(
+                    {"status": "approved", "done_by": user.id, "reviewed_date": "2026-01-01 00:00:00"}
+                )
+            with self.assertRaises(AccessError):
+                review.with_user(user).unlink()
+        self.assertEqual(review.status, "pending")
+        # the comment wizard only decides reviews of its own order
+        other = self._order([(self.desk, 1, 90.0, 0.0)])
+        other.with_user(self.salesperson).action_request_price_approval()
+        action = order.with_user(self.leader).validate_tier()
+        wizard = (
+            self.env["comment.wizard"]
+            .with_user(self.leader)
+            .with_context(**action["context"])
+            .create({"comment": "Fine", "review_ids": [Command.set((review | other.review_ids).ids)]})
+        )
+        with self.assertRefused(AccessError, "other documents"):
+            wizard.add_comment()
+        self.assertEqual(other.review_ids.status, "pending")
+        self._decide(order, self.leader)
+        self.assertEqual(review.status, "approved")
+
+    def test_decided_review_immutable(self):
+        order = self._approved_order(80.0)
+        level_1, level_2 = order.review_ids.sorted("sequence")
+        for user in (self.manager_2, self.general_manager, self.manager, self.leader, self.salesperson):
+            with self.assertRefused(AccessError, "Approve and Reject buttons"):
+                level_2.with_user(user).write({"status": "rejected"})
+            with self.assertRaises(AccessError):
+                level_1.with_user(user).unlink()
+        self.assertEqual(order.price_approval_state, "approved")
+        self.assertEqual(level_2.status, "approved")
+        # the Sales Plus administrator may correct a decision: logged on the order
+        messages = order.message_ids
+        level_2.with_user(self.admin).write({"status": "rejected", "comment": "Below the floor price"})
+        self.assertEqual(order.price_approval_state, "rejected")
+        log = order.message_ids - messages
+        self.assertTrue(log.filtered(lambda m: "sec_admin" in m.body and "Rejected" in m.body))
+        with self.assertRefused(UserError, "cannot be confirmed"):
+            order.with_user(self.salesperson).action_confirm()
+        # but not turn it into something else than a decision
+        with self.assertRaises(AccessError):
+            level_2.with_user(self.admin).write({"status": "pending"})
+        with self.assertRaises(AccessError):
+            level_2.with_user(self.admin).write({"done_by": self.admin.id})
+        messages = order.message_ids
+        level_1.with_user(self.admin).unlink()
+        self.assertTrue((order.message_ids - messages).filtered(lambda m: "deleted" in m.body))
+
+    def test_concurrent_review_writes(self):
+        # approved as a former transaction would have left it (the decisions of this
+        # transaction would hold the review locks until its end)
+        order = self._order([(self.desk, 1, 80.0, 0.0)])
+        order.with_user(self.salesperson).action_request_price_approval()
+        order.review_ids.sudo().write({"status": "approved", "done_by": self.manager.id})
+        self.assertEqual(order.price_approval_state, "approved")
+        review = order.review_ids.sorted("sequence")[-1]
+        # another administrator's transaction is changing the same review right now
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_PRICE_REVIEW, review.id))
+            self.assertTrue(other.fetchone()[0])
+            try:
+                with self.assertRefused(UserError, "Another user is changing"):
+                    review.with_user(self.admin).write({"status": "rejected"})
+            finally:
+                other.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_PRICE_REVIEW, review.id))
+        self.assertEqual(review.status, "approved")
+        # the first writer holds the review until its transaction ends: a second one is refused
+        review.with_user(self.admin).write({"status": "rejected"})
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (LOCK_PRICE_REVIEW, review.id))
+            self.assertFalse(other.fetchone()[0])
+        self.assertEqual(review.status, "rejected")

@@ -12,6 +12,7 @@ from odoo.tools import SQL
 LOCK_PRICE_DECISION = 190_404  # an approver decides on a sale order
 LOCK_RFM_REGRADE = 190_405  # a company's customers are regraded
 LOCK_STOCK_ALERT_SCAN = 190_406  # a company's stock alerts are scanned
+LOCK_PRICE_REVIEW = 190_407  # a price approval review is changed
 
 DEFAULT_WORK_MEM = "16MB"
 
