@@ -274,6 +274,26 @@ class SaleOrder(models.Model):
             self._price_approval_raise_if_blocked(self.env._("sent by email"))
         return super().message_post(**kwargs)
 
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        """Nothing about a quotation whose prices wait for an approval reaches
+        anybody outside the company: a message (sent from the composer with any
+        template, "Send message" to followers, a mention) naming or notifying a
+        customer is refused; internal notes go to internal users as usual."""
+        recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
+        if len(self) == 1 and any(r["type"] != "user" or r["share"] for r in recipients):
+            self._price_approval_raise_if_blocked(self.env._("sent to the customer"))
+        return recipients
+
+    def _message_mail_after_hook(self, mails):
+        # the composer in mass mailing mode creates the emails without a message
+        external = mails.filtered(
+            lambda m: m.email_to or m.email_cc or any(p.partner_share for p in m.recipient_ids)
+        )
+        self.browse(set(external.mapped("res_id")))._price_approval_raise_if_blocked(
+            self.env._("sent to the customer")
+        )
+        return super()._message_mail_after_hook(mails)
+
     def _has_to_be_signed(self):
         return super()._has_to_be_signed() and not self._price_approval_is_blocked()
 

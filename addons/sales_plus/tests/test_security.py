@@ -6,13 +6,14 @@ approval cost, the reviews, what reaches a customer while prices wait for an
 approval, the records only their owners may change, and the access matrix of
 the README ("Access matrix") for each Sales Plus group and model."""
 
+import base64
 from contextlib import contextmanager
 
 from odoo import Command
 from odoo.addons.sales_plus.tools import LOCK_PRICE_REVIEW
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_price_approval import PriceApprovalCommon
 
@@ -332,3 +333,155 @@ class TestReviewIntegrity(SecurityCommon):
             other.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (LOCK_PRICE_REVIEW, review.id))
             self.assertFalse(other.fetchone()[0])
         self.assertEqual(review.status, "rejected")
+
+
+@tagged("post_install", "-at_install")
+class TestPendingQuotationNotSent(SecurityCommon):
+    """Issue case 5: nothing about a quotation waiting for a price approval
+    reaches the customer; internal notes stay allowed."""
+
+    def setUp(self):
+        super().setUp()
+        self.order = self._order([(self.desk, 1, 90.0, 0.0)])
+        self.order.with_user(self.salesperson).action_request_price_approval()
+
+    def _customer_mails(self):
+        """Emails queued for the customer and messages naming them on the order."""
+        mails = self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)])
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "=", self.order.id),
+                ("partner_ids", "in", self.customer.ids),
+            ]
+        )
+        return len(mails) + len(messages)
+
+    def _quotation_pdf(self):
+        """The quotation PDF as the salesperson attaches it in the composer."""
+        pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            "sale.action_report_saleorder", self.order.ids
+        )
+        return (
+            self.env["ir.attachment"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "name": "Quotation.pdf",
+                    "datas": base64.b64encode(pdf),
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                }
+            )
+        )
+
+    def test_composer_with_any_template(self):
+        self.assertEqual(self.order.price_approval_state, "pending")
+        templates = self.env.ref("sale.email_template_edi_sale") | self.env["mail.template"].create(
+            {
+                "name": "Custom quote",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "body_html": "Hi",
+            }
+        )
+        for template in templates:
+            for mode in ("comment", "mass_mail"):
+                composer = (
+                    self.env["mail.compose.message"]
+                    .with_user(self.salesperson)
+                    .with_context(
+                        default_model="sale.order",
+                        default_res_ids=self.order.ids,
+                        default_template_id=template.id,
+                        default_composition_mode=mode,
+                    )
+                    .create({"partner_ids": [Command.set(self.customer.ids)]})
+                )
+                # the form shows the template's attachments (the quotation) as the user renders them
+                self.assertEqual(
+                    len(composer.attachment_ids),
+                    1 if template.report_template_ids and mode == "comment" else 0,
+                )
+                with self.assertRefused(UserError, "before its prices are approved"):
+                    composer._action_send_mail()
+        self.assertFalse(self._customer_mails())
+        self.assertEqual(self.order.state, "draft")
+
+    def test_chatter_send_message_to_customer(self):
+        self.order.message_subscribe(partner_ids=self.customer.ids)
+        attachment = self._quotation_pdf()
+        order = self.order.with_user(self.salesperson)
+        # "Send message" notifies the followers, the customer among them
+        with self.assertRefused(UserError, "before its prices are approved"):
+            order.message_post(
+                body="Here is your quotation",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=attachment.ids,
+            )
+        self.order.message_unsubscribe(partner_ids=self.customer.ids)
+        # or names them
+        with self.assertRefused(UserError, "before its prices are approved"):
+            order.message_post(body="Quote", message_type="comment", partner_ids=self.customer.ids)
+        with self.assertRefused(UserError, "before its prices are approved"):
+            order.message_notify(body="Quote", partner_ids=self.customer.ids)
+        # a note mentioning the customer would email them too
+        with self.assertRefused(UserError, "before its prices are approved"):
+            order.message_post(body="Quote", subtype_xmlid="mail.mt_note", partner_ids=self.customer.ids)
+        with self.assertRefused(UserError, "sent by email"):
+            order.with_context(mark_so_as_sent=True).message_post(body="Quote")
+        with self.assertRefused(UserError, "marked as sent"):
+            order.action_quotation_sent()
+        self.assertFalse(self._customer_mails())
+        self.assertEqual(self.order.state, "draft")
+
+    def test_internal_notes_allowed(self):
+        order = self.order.with_user(self.salesperson)
+        note = order.message_post(body="Asked Wang Fang", subtype_xmlid="mail.mt_note")
+        self.assertTrue(note)
+        mention = order.message_post(
+            body="Please look", subtype_xmlid="mail.mt_note", partner_ids=self.leader.partner_id.ids
+        )
+        self.assertEqual(mention.partner_ids, self.leader.partner_id)
+        # once approved, the quotation may go out
+        self._decide(self.order, self.leader)
+        order.message_post(
+            body="Here is your quotation", message_type="comment", partner_ids=self.customer.ids
+        )
+        self.assertTrue(self._customer_mails())
+
+
+@tagged("post_install", "-at_install")
+class TestPendingQuotationPortal(HttpCase, SecurityCommon):
+    """Issue case 5, the portal: a pending quotation cannot be viewed, signed or paid."""
+
+    def test_portal_view_hidden_while_pending(self):
+        order = self._order([(self.desk, 1, 90.0, 0.0)], require_signature=True, name="SEC-PENDING-QUOTE")
+        order.with_user(self.salesperson).action_request_price_approval()
+        order._portal_ensure_token()
+        for suffix in ("", "&report_type=pdf", "&report_type=html", "&download=true&report_type=pdf"):
+            response = self.url_open(f"/my/orders/{order.id}?access_token={order.access_token}{suffix}")
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn("SEC-PENDING-QUOTE", response.text)
+            self.assertNotIn("Approval Desk", response.text)
+            self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+            self.assertIn("being reviewed", response.text)
+        self.assertFalse(order.message_ids.filtered(lambda m: "viewed by customer" in (m.body or "")))
+        # a portal user of the customer does not list it either
+        portal = new_test_user(
+            self.env, login="sec_portal", groups="base.group_portal", password="sec_portal1"
+        )
+        portal.partner_id.parent_id = self.customer
+        order.message_subscribe(partner_ids=self.customer.ids)
+        order.sudo().state = "sent"
+        self.authenticate("sec_portal", "sec_portal1")
+        self.assertNotIn("SEC-PENDING-QUOTE", self.url_open("/my/quotes").text)
+        # nor reads its approvals (the approvers' comments are internal)
+        self.assertTrue(order.with_user(portal).has_access("read"))
+        self.assertFalse(self.env["tier.review"].with_user(portal).search([("res_id", "=", order.id)]))
+        # once approved, the customer sees it
+        self.authenticate(None, None)
+        order.sudo().state = "draft"
+        self._decide(order, self.leader)
+        response = self.url_open(f"/my/orders/{order.id}?access_token={order.access_token}")
+        self.assertIn("SEC-PENDING-QUOTE", response.text)
