@@ -40,7 +40,6 @@ class ResPartner(models.Model):
         compute="_compute_rfm_grade",
         search="_search_rfm_segment_id",
     )
-    rfm_segment_color = fields.Integer(related="rfm_segment_id.color", string="Segment Colour")
     rfm_abc_class = fields.Selection(
         selection=[("a", "A"), ("b", "B"), ("c", "C")],
         string="ABC Class",
@@ -52,16 +51,33 @@ class ResPartner(models.Model):
         compute="_compute_rfm_grade",
         search="_search_rfm_is_dormant",
     )
-    rfm_last_order_date = fields.Date(related="rfm_grade_id.last_order_date", string="Last Order")
-    rfm_recency_days = fields.Integer(related="rfm_grade_id.recency_days", string="Recency (days)")
-    rfm_frequency = fields.Integer(related="rfm_grade_id.frequency", string="Frequency (orders)")
-    rfm_monetary = fields.Monetary(related="rfm_grade_id.monetary", string="Monetary")
-    rfm_currency_id = fields.Many2one(related="rfm_grade_id.currency_id", string="Grading Currency")
-    rfm_median_gap_days = fields.Float(related="rfm_grade_id.median_gap_days", string="Median Gap (days)")
-    rfm_r_score = fields.Integer(related="rfm_grade_id.r_score", string="R Score")
-    rfm_f_score = fields.Integer(related="rfm_grade_id.f_score", string="F Score")
-    rfm_m_score = fields.Integer(related="rfm_grade_id.m_score", string="M Score")
-    rfm_graded_on = fields.Datetime(related="rfm_grade_id.graded_on", string="Grade Changed On")
+    # figures of the grade as the user may read it: not read as superuser, or
+    # they would show the grades of other salespeople's customers
+    rfm_segment_color = fields.Integer(
+        related="rfm_segment_id.color", string="Segment Colour", compute_sudo=False
+    )
+    rfm_last_order_date = fields.Date(
+        related="rfm_grade_id.last_order_date", string="Last Order", compute_sudo=False
+    )
+    rfm_recency_days = fields.Integer(
+        related="rfm_grade_id.recency_days", string="Recency (days)", compute_sudo=False
+    )
+    rfm_frequency = fields.Integer(
+        related="rfm_grade_id.frequency", string="Frequency (orders)", compute_sudo=False
+    )
+    rfm_monetary = fields.Monetary(related="rfm_grade_id.monetary", string="Monetary", compute_sudo=False)
+    rfm_currency_id = fields.Many2one(
+        related="rfm_grade_id.currency_id", string="Grading Currency", compute_sudo=False
+    )
+    rfm_median_gap_days = fields.Float(
+        related="rfm_grade_id.median_gap_days", string="Median Gap (days)", compute_sudo=False
+    )
+    rfm_r_score = fields.Integer(related="rfm_grade_id.r_score", string="R Score", compute_sudo=False)
+    rfm_f_score = fields.Integer(related="rfm_grade_id.f_score", string="F Score", compute_sudo=False)
+    rfm_m_score = fields.Integer(related="rfm_grade_id.m_score", string="M Score", compute_sudo=False)
+    rfm_graded_on = fields.Datetime(
+        related="rfm_grade_id.graded_on", string="Grade Changed On", compute_sudo=False
+    )
     rfm_last_regrade = fields.Datetime(
         string="Last Regrade",
         compute="_compute_rfm_grade",

@@ -3,7 +3,7 @@
 from itertools import pairwise
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_compare
 
 ABC_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
@@ -106,6 +106,14 @@ class SalesPlusPriceRule(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if not self.env.su and (moved := self - self._filtered_access("write")):
+            # the record rules are checked before a write only
+            raise AccessError(
+                self.env._(
+                    "You cannot move the price rules %(rules)s out of the companies you work in.",
+                    rules=", ".join(moved.sudo().mapped("name")),
+                )
+            )
         self._price_approval_refresh_open_orders()
         return res
 

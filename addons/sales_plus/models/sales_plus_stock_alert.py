@@ -4,6 +4,7 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools import LOCK_STOCK_ALERT_SCAN, try_lock
@@ -158,18 +159,44 @@ class SalesPlusStockAlert(models.Model):
         for alert in self:
             alert.state_sequence = order.get(alert.state, 9)
 
+    # ---- CRUD methods ----
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(self.env._("Stock alerts are raised by the stock alert scan only."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # an alert's figures, routing and state belong to the scan and to its
+        # actions; its readers keep the chatter and activities (mail fields)
+        if not self.env.su and set(vals) - self._stock_alert_mail_fields():
+            raise AccessError(
+                self.env._(
+                    "Stock alerts are kept by the stock alert scan: acknowledge or reopen them with "
+                    "their buttons."
+                )
+            )
+        return super().write(vals)
+
+    @api.model
+    def _stock_alert_mail_fields(self):
+        return set(self.env["mail.thread"]._fields) | set(self.env["mail.activity.mixin"]._fields)
+
     # ---- Action methods ----
 
     def action_acknowledge(self):
         """Seen and being handled: closes the responsible's activity; the alert
-        resolves itself when its cause clears."""
+        resolves itself when its cause clears. For whoever may see the alert."""
+        self.check_access("write")
         alerts = self.filtered(lambda a: a.state == "open")
-        alerts.write({"state": "acknowledged"})
+        alerts.sudo().write({"state": "acknowledged"})
         alerts._stock_alert_close_activities(self.env._("Acknowledged"))
         return True
 
     def action_reopen(self):
-        self.filtered(lambda a: a.state == "acknowledged").write({"state": "open"})
+        self.check_access("write")
+        self.filtered(lambda a: a.state == "acknowledged").sudo().write({"state": "open"})
         return True
 
     # ---- Business methods: the scan ----

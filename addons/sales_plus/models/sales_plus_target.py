@@ -1,7 +1,7 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..services import cockpit_pacing
@@ -181,6 +181,19 @@ class SalesPlusTarget(models.Model):
                 period_type = vals.get("period_type") or "month"
                 vals["date_from"], vals["date_to"] = cockpit_pacing.period_bounds(period_type, start)
         return super().create(vals_list)
+
+    def write(self, vals):
+        res = super().write(vals)
+        # the record rules are checked before a write only: the target must stay
+        # among those the user may manage (their teams, their members, companies)
+        if not self.env.su and (moved := self - self._filtered_access("write")):
+            raise AccessError(
+                self.env._(
+                    "You cannot move the targets %(targets)s out of the targets you manage.",
+                    targets=", ".join(moved.sudo().mapped("name")),
+                )
+            )
+        return res
 
     # ---- Action methods ----
 

@@ -1,7 +1,7 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 
 
@@ -31,6 +31,21 @@ class TierDefinition(models.Model):
                 )
             if definition.model != "sale.order":
                 raise ValidationError(self.env._("Price approval tiers apply to sale orders only."))
+
+    # ---- CRUD methods ----
+
+    def write(self, vals):
+        res = super().write(vals)
+        # the record rules are checked before a write only: a Sales Plus
+        # Administrator cannot turn a sale order tier into one of another model
+        if not self.env.su and (moved := self - self._filtered_access("write")):
+            raise AccessError(
+                self.env._(
+                    "You cannot move the approval levels %(tiers)s out of the ones you may edit.",
+                    tiers=", ".join(moved.sudo().mapped("name")),
+                )
+            )
+        return res
 
     # ---- Business methods ----
 

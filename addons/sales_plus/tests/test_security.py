@@ -8,6 +8,7 @@ the README ("Access matrix") for each Sales Plus group and model."""
 
 import base64
 from contextlib import contextmanager
+from datetime import date
 
 from odoo import Command
 from odoo.addons.sales_plus.tools import LOCK_PRICE_REVIEW
@@ -485,3 +486,148 @@ class TestPendingQuotationPortal(HttpCase, SecurityCommon):
         self._decide(order, self.leader)
         response = self.url_open(f"/my/orders/{order.id}?access_token={order.access_token}")
         self.assertIn("SEC-PENDING-QUOTE", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestRecordScope(SecurityCommon):
+    """Issue cases 7, 8 and 9: stock alerts, grading figures and targets."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Scope Company B"})
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Other Team's Customer", "user_id": cls.other_salesperson.id}
+        )
+
+    def _alert(self, **values):
+        return (
+            self.env["sales_plus.stock.alert"]
+            .sudo()
+            .create(
+                {
+                    "alert_type": "shortage",
+                    "subject_key": f"sec-{len(values)}-{values.get('user_id')}",
+                    "company_id": self.company.id,
+                    "product_id": self.desk.id,
+                    "quantity": 5.0,
+                    "salesperson_id": self.salesperson.id,
+                    "user_id": self.salesperson.id,
+                    "team_id": self.team.id,
+                    **values,
+                }
+            )
+        )
+
+    def test_reader_cannot_write_stock_alert(self):
+        alert = self._alert()
+        alert.activity_schedule(user_id=self.salesperson.id, summary="Short")
+        as_reader = alert.with_user(self.salesperson)
+        self.assertEqual(as_reader.state, "open")
+        for vals in (
+            {"state": "resolved"},
+            {"quantity": 0.0},
+            {"user_id": self.other_salesperson.id},
+            {"severity": "low"},
+            {"company_id": self.company_b.id},
+            {"salesperson_id": self.other_salesperson.id},
+        ):
+            with self.assertRefused(AccessError, "stock alert scan"):
+                as_reader.write(vals)
+        with self.assertRefused(AccessError, "stock alert scan"):
+            self.env["sales_plus.stock.alert"].with_user(self.admin).create(
+                {"alert_type": "shortage", "subject_key": "forged", "company_id": self.company.id}
+            )
+        self.assertEqual((alert.state, alert.quantity, alert.user_id), ("open", 5.0, self.salesperson))
+        # the other team cannot even acknowledge it
+        with self.assertRaises(AccessError):
+            alert.with_user(self.other_salesperson).action_acknowledge()
+        # its reader acknowledges it through the action, which closes the activity
+        as_reader.action_acknowledge()
+        self.assertEqual(alert.state, "acknowledged")
+        self.assertFalse(alert.activity_ids)
+        as_reader.action_reopen()
+        self.assertEqual(alert.state, "open")
+        # chatter stays open to its readers
+        as_reader.message_post(body="Calling the warehouse", subtype_xmlid="mail.mt_note")
+
+    def test_grading_figures_follow_the_grade(self):
+        self.env["sales_plus.rfm.grade"].create(
+            {
+                "partner_id": self.other_customer.id,
+                "company_id": self.company.id,
+                "user_id": self.other_salesperson.id,
+                "team_id": self.other_team.id,
+                "last_order_date": date(2026, 1, 5),
+                "frequency": 7,
+                "monetary": 5000.0,
+                "median_gap_days": 30.0,
+                "r_score": 5,
+                "f_score": 4,
+                "m_score": 3,
+                "abc_class": "a",
+                "segment_id": self.env.ref("sales_plus.rfm_segment_champions").id,
+                "graded_on": "2026-01-06 00:00:00",
+            }
+        )
+        figures = [
+            "rfm_monetary",
+            "rfm_frequency",
+            "rfm_r_score",
+            "rfm_f_score",
+            "rfm_m_score",
+            "rfm_last_order_date",
+            "rfm_recency_days",
+            "rfm_median_gap_days",
+            "rfm_graded_on",
+            "rfm_currency_id",
+            "rfm_segment_color",
+            "rfm_segment_id",
+            "rfm_abc_class",
+        ]
+        for user in (self.salesperson, self.leader, self.plain_salesman):
+            values = self.other_customer.with_user(user).read(figures)[0]
+            self.assertFalse(any(values[name] for name in figures), f"{user.login} reads {values}")
+        for user in (self.other_salesperson, self.other_leader, self.manager):
+            values = self.other_customer.with_user(user).read(figures)[0]
+            self.assertEqual(values["rfm_monetary"], 5000.0, user.login)
+            self.assertEqual(values["rfm_frequency"], 7)
+            self.assertEqual(values["rfm_r_score"], 5)
+
+    def test_target_not_moved_out_of_scope(self):
+        Target = self.env["sales_plus.target"]
+        team_target = Target.create(
+            {"team_id": self.team.id, "metric": "revenue", "date_from": "2026-01-01", "amount": 1000.0}
+        )
+        member_target = Target.create(
+            {"user_id": self.salesperson.id, "metric": "revenue", "date_from": "2026-01-01", "amount": 500.0}
+        )
+        as_leader = self.leader
+        for target, vals in (
+            (team_target, {"team_id": self.other_team.id}),
+            (member_target, {"user_id": self.other_salesperson.id}),
+            (team_target, {"company_id": self.company_b.id, "team_id": False, "user_id": self.leader.id}),
+        ):
+            with self.assertRefused(AccessError, "out of the targets you manage"):
+                target.with_user(as_leader).write(vals)
+        self.assertEqual(team_target.team_id, self.team)
+        self.assertEqual(member_target.user_id, self.salesperson)
+        with self.assertRaises(AccessError):
+            Target.with_user(as_leader).create(
+                {"team_id": self.other_team.id, "metric": "margin", "date_from": "2026-01-01", "amount": 1.0}
+            )
+        # within the team, and for a manager anywhere
+        team_target.with_user(as_leader).amount = 1200.0
+        team_target.with_user(self.manager).team_id = self.other_team
+        self.assertEqual(team_target.team_id, self.other_team)
+
+    def test_price_rule_and_tier_not_moved_out_of_scope(self):
+        rule = self.env["sales_plus.price.rule"].create({"name": "Scoped", "company_id": self.company.id})
+        with self.assertRefused(AccessError, "out of"):
+            rule.with_user(self.manager).company_id = self.company_b
+        level_1 = self.env.ref("sales_plus.tier_definition_price_approval_level_1")
+        with self.assertRaises(AccessError):
+            level_1.with_user(self.admin).write(
+                {"model_id": self.env["ir.model"]._get_id("res.partner"), "price_approval_level": 0}
+            )
+        self.assertEqual(level_1.model, "sale.order")
