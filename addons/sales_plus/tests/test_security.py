@@ -631,3 +631,267 @@ class TestRecordScope(SecurityCommon):
                 {"model_id": self.env["ir.model"]._get_id("res.partner"), "price_approval_level": 0}
             )
         self.assertEqual(level_1.model, "sale.order")
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(SecurityCommon):
+    """The README's access matrix, tried for every role on every model: read,
+    create, write, delete (``r``, ``c``, ``w``, ``d``); a missing letter means the
+    ORM must refuse it with an AccessError."""
+
+    ROLES = ("internal", "inventory", "user", "team_leader", "manager", "admin")
+    MATRIX = {
+        # model: {role: letters}; scope notes in the README
+        "sales_plus.stock.alert": {
+            "inventory": "r",
+            "user": "r",
+            "team_leader": "r",
+            "manager": "r",
+            "admin": "rd",
+        },
+        "sales_plus.rfm.segment": dict.fromkeys(ROLES, "r") | {"admin": "rcwd"},
+        "sales_plus.rfm.config": {"manager": "r", "admin": "rcw"},
+        "sales_plus.rfm.threshold": {"manager": "r", "admin": "rcwd"},
+        "sales_plus.rfm.grade": {"user": "r", "team_leader": "r", "manager": "r", "admin": "r"},
+        "sales_plus.rfm.history": {"user": "r", "team_leader": "r", "manager": "r", "admin": "r"},
+        "sales_plus.price.rule": dict.fromkeys(ROLES, "r") | {"manager": "rcwd", "admin": "rcwd"},
+        "sales_plus.price.rule.threshold": dict.fromkeys(ROLES, "r") | {"manager": "rcwd", "admin": "rcwd"},
+        "sales_plus.target": {"user": "r", "team_leader": "rcwd", "manager": "rcwd", "admin": "rcwd"},
+        "sales_plus.target.spread.wizard": {"team_leader": "c", "manager": "c", "admin": "c"},
+        "sales_plus.target.import.wizard": {"team_leader": "c", "manager": "c", "admin": "c"},
+        "tier.definition": dict.fromkeys(ROLES, "r") | {"admin": "rcw"},
+        # a price review waiting for its reviewer, and one decided
+        "tier.review (pending)": {
+            "inventory": "r",
+            "user": "r",
+            "team_leader": "r",
+            "manager": "r",
+            "admin": "r",
+        },
+        "tier.review (decided)": {
+            "inventory": "r",
+            "user": "r",
+            "team_leader": "r",
+            "manager": "r",
+            "admin": "rwd",
+        },
+        # the approval fields of the order and its lines: read by who reads the order, never written
+        "sale.order (approval fields)": {
+            "inventory": "r",
+            "user": "r",
+            "team_leader": "r",
+            "manager": "r",
+            "admin": "r",
+        },
+        "sale.order.line (approval fields)": {
+            "inventory": "r",
+            "user": "r",
+            "team_leader": "r",
+            "manager": "r",
+            "admin": "r",
+        },
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.company
+        cls.company_b = cls.env["res.company"].create({"name": "Matrix Company B"})
+        cls.company_c = cls.env["res.company"].create({"name": "Matrix Company C"})
+
+        def user(login, groups):
+            return new_test_user(
+                cls.env,
+                login=login,
+                groups=f"base.group_user,{groups}" if groups else "base.group_user",
+                company_id=company.id,
+                company_ids=[Command.set((company | cls.company_b | cls.company_c).ids)],
+            )
+
+        cls.users = {
+            "internal": user("matrix_internal", ""),
+            "inventory": user("matrix_inventory", "stock.group_stock_user"),
+            "user": user("matrix_user", "sales_plus.group_sales_plus_user"),
+            "team_leader": user("matrix_leader", "sales_plus.group_sales_plus_team_leader"),
+            "manager": user("matrix_manager", "sales_plus.group_sales_plus_manager"),
+            "admin": user("matrix_admin", "sales_plus.group_sales_plus_admin"),
+        }
+        matrix_team = cls.env["crm.team"].create(
+            {
+                "name": "Matrix Team",
+                "user_id": cls.users["team_leader"].id,
+                "member_ids": [Command.set(cls.users["user"].ids)],
+                "company_id": company.id,
+            }
+        )
+        owner = cls.users["user"]
+        partner = cls.env["res.partner"].create({"name": "Matrix Customer", "user_id": owner.id})
+        segment = cls.env["sales_plus.rfm.segment"].create({"name": "Matrix Segment"})
+        config = cls.env["sales_plus.rfm.config"]._get_for_company(company)
+        cls.env["sales_plus.rfm.config"].search([("company_id", "=", cls.company_b.id)]).unlink()
+        rule = cls.env["sales_plus.price.rule"].create(
+            {"name": "Matrix Rule", "company_id": company.id, "sequence": 99}
+        )
+        # an order of the team's salesperson, one level pending, one order approved
+        pending = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": owner.id,
+                "team_id": matrix_team.id,
+                "order_line": [Command.create({"product_id": cls.desk.id, "price_unit": 90.0})],
+            }
+        )
+        pending.with_user(owner).action_request_price_approval()
+        decided = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": owner.id,
+                "team_id": matrix_team.id,
+                "order_line": [Command.create({"product_id": cls.desk.id, "price_unit": 90.0})],
+            }
+        )
+        decided.with_user(owner).action_request_price_approval()
+        decided_review = decided.review_ids
+        decided_review.write({"status": "approved", "done_by": cls.users["team_leader"].id})
+        # grading thresholds of a third company, its score 1 line to be created again
+        thresholds_c = cls.env["sales_plus.rfm.config"]._get_for_company(cls.company_c).threshold_ids
+        score_1 = thresholds_c.filtered(lambda t: t.score == 1)
+        threshold_vals = score_1.copy_data()[0]
+        cls.env.cr.execute("DELETE FROM sales_plus_rfm_threshold WHERE id = %s", [score_1.id])
+        cls.env.invalidate_all()
+        spread_vals = {"user_id": owner.id, "metric": "revenue", "year": 2031, "amount": 1200.0}
+        cls.cases = {
+            "sales_plus.stock.alert": (
+                cls.env["sales_plus.stock.alert"]
+                .sudo()
+                .create(
+                    {
+                        "alert_type": "shortage",
+                        "subject_key": "matrix",
+                        "company_id": company.id,
+                        "salesperson_id": owner.id,
+                        "user_id": owner.id,
+                        "team_id": matrix_team.id,
+                    }
+                )
+                .sudo(False),
+                {"alert_type": "late_shipment", "subject_key": "matrix-new", "company_id": company.id},
+                {"severity": "high"},
+            ),
+            "sales_plus.rfm.segment": (segment, {"name": "Matrix New Segment"}, {"color": 3}),
+            "sales_plus.rfm.config": (config, {"company_id": cls.company_b.id}, {"window_days": 200}),
+            "sales_plus.rfm.threshold": (
+                config.threshold_ids.filtered(lambda t: t.score == 5),
+                threshold_vals,
+                {"score": 5},
+            ),
+            "sales_plus.rfm.grade": (
+                cls.env["sales_plus.rfm.grade"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "user_id": owner.id,
+                        "team_id": matrix_team.id,
+                    }
+                ),
+                {"partner_id": partner.id, "company_id": cls.company_b.id},
+                {"monetary": 1.0},
+            ),
+            "sales_plus.rfm.history": (
+                cls.env["sales_plus.rfm.history"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "user_id": owner.id,
+                        "team_id": matrix_team.id,
+                        "date": "2026-01-01 00:00:00",
+                    }
+                ),
+                {"partner_id": partner.id, "company_id": company.id, "date": "2026-01-02 00:00:00"},
+                {"monetary": 1.0},
+            ),
+            "sales_plus.price.rule": (rule, {"name": "Matrix New Rule"}, {"sequence": 3}),
+            "sales_plus.price.rule.threshold": (
+                cls.env["sales_plus.price.rule.threshold"].create(
+                    {"rule_id": rule.id, "kind": "margin", "margin_floor": -50.0, "level": 1}
+                ),
+                {"rule_id": rule.id, "kind": "margin", "margin_floor": -60.0, "level": 2},
+                {"level": 2},
+            ),
+            "sales_plus.target": (
+                cls.env["sales_plus.target"].create(
+                    {"user_id": owner.id, "metric": "revenue", "date_from": "2030-01-01", "amount": 10.0}
+                ),
+                {"user_id": owner.id, "metric": "margin", "date_from": "2030-01-01", "amount": 10.0},
+                {"amount": 20.0},
+            ),
+            "sales_plus.target.spread.wizard": (None, spread_vals, None),
+            "sales_plus.target.import.wizard": (None, {}, None),
+            "tier.definition": (
+                cls.env.ref("sales_plus.tier_definition_price_approval_level_1"),
+                {
+                    "name": "Matrix Tier",
+                    "model_id": cls.env["ir.model"]._get_id("sale.order"),
+                    "review_type": "individual",
+                    "reviewer_id": cls.users["manager"].id,
+                },
+                {"notify_reminder_delay": 3},
+            ),
+            "tier.review (pending)": (
+                pending.review_ids,
+                {
+                    "model": "sale.order",
+                    "res_id": pending.id,
+                    "definition_id": cls.env.ref("sales_plus.tier_definition_price_approval_level_3").id,
+                },
+                {"status": "cancel"},
+            ),
+            "tier.review (decided)": (
+                decided_review,
+                {
+                    "model": "sale.order",
+                    "res_id": decided.id,
+                    "definition_id": cls.env.ref("sales_plus.tier_definition_price_approval_level_2").id,
+                },
+                {"status": "rejected"},
+            ),
+            "sale.order (approval fields)": (pending, None, {"price_approval_level": 0}),
+            "sale.order.line (approval fields)": (
+                pending.order_line,
+                {"order_id": pending.id, "product_id": cls.desk.id, "price_approval_level": 0},
+                {"price_approval_snapshot_level": 3},
+            ),
+        }
+
+    def _check(self, model, role):
+        record, create_vals, write_vals = self.cases[model]
+        model_name = model.split(" ")[0]
+        companies = self.company | self.company_b | self.company_c
+        Model = (
+            self.env[model_name].with_user(self.users[role]).with_context(allowed_company_ids=companies.ids)
+        )
+        found = {}
+        if record is not None:
+            found["r"] = self._attempt(lambda: Model.browse(record.ids).read(["display_name"])) and bool(
+                Model.search([("id", "in", record.ids)])
+            )
+        if create_vals is not None:
+            found["c"] = self._attempt(lambda: Model.create(create_vals))
+        if write_vals is not None:
+            found["w"] = self._attempt(lambda: Model.browse(record.ids).write(write_vals))
+        if record is not None and not model_name.startswith("sale.order"):
+            found["d"] = self._attempt(lambda: Model.browse(record.ids).unlink())
+        expected = self.MATRIX[model].get(role, "")
+        return {op: allowed for op, allowed in found.items() if allowed != (op in expected)}
+
+    def test_access_matrix(self):
+        self.assertEqual(set(self.MATRIX), set(self.cases))
+        mismatches = {}
+        for model in self.MATRIX:
+            for role in self.ROLES:
+                wrong = self._check(model, role)
+                if wrong:
+                    mismatches[f"{model} as {role}"] = {
+                        op: "allowed" if allowed else "refused" for op, allowed in wrong.items()
+                    }
+        self.assertFalse(mismatches, "access differs from the README's access matrix")
