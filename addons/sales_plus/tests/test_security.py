@@ -654,6 +654,7 @@ class TestAccessMatrix(SecurityCommon):
         "sales_plus.rfm.threshold": {"manager": "r", "admin": "rcwd"},
         "sales_plus.rfm.grade": {"user": "r", "team_leader": "r", "manager": "r", "admin": "r"},
         "sales_plus.rfm.history": {"user": "r", "team_leader": "r", "manager": "r", "admin": "r"},
+        "sales_plus.rfm.regrade": {"admin": "r"},
         "sales_plus.price.rule": dict.fromkeys(ROLES, "r") | {"manager": "rcwd", "admin": "rcwd"},
         "sales_plus.price.rule.threshold": dict.fromkeys(ROLES, "r") | {"manager": "rcwd", "admin": "rcwd"},
         "sales_plus.target": {"user": "r", "team_leader": "rcwd", "manager": "rcwd", "admin": "rcwd"},
@@ -784,6 +785,13 @@ class TestAccessMatrix(SecurityCommon):
                 config.threshold_ids.filtered(lambda t: t.score == 5),
                 threshold_vals,
                 {"score": 5},
+                # a line is deleted with its replacement, in one save of its settings
+                lambda lines: lines.config_id.write(
+                    {
+                        "threshold_ids": [Command.delete(line.id) for line in lines]
+                        + [Command.create(vals) for vals in lines.copy_data()]
+                    }
+                ),
             ),
             "sales_plus.rfm.grade": (
                 cls.env["sales_plus.rfm.grade"].create(
@@ -809,6 +817,11 @@ class TestAccessMatrix(SecurityCommon):
                 ),
                 {"partner_id": partner.id, "company_id": company.id, "date": "2026-01-02 00:00:00"},
                 {"monetary": 1.0},
+            ),
+            "sales_plus.rfm.regrade": (
+                cls.env["sales_plus.rfm.regrade"].search([("company_id", "=", company.id)]),
+                {"company_id": cls.company_b.id},
+                {"state": "queued"},
             ),
             "sales_plus.price.rule": (rule, {"name": "Matrix New Rule"}, {"sequence": 3}),
             "sales_plus.price.rule.threshold": (
@@ -864,7 +877,7 @@ class TestAccessMatrix(SecurityCommon):
         }
 
     def _check(self, model, role):
-        record, create_vals, write_vals = self.cases[model]
+        record, create_vals, write_vals, *delete = self.cases[model]
         model_name = model.split(" ")[0]
         companies = self.company | self.company_b | self.company_c
         Model = (
@@ -880,7 +893,8 @@ class TestAccessMatrix(SecurityCommon):
         if write_vals is not None:
             found["w"] = self._attempt(lambda: Model.browse(record.ids).write(write_vals))
         if record is not None and not model_name.startswith("sale.order"):
-            found["d"] = self._attempt(lambda: Model.browse(record.ids).unlink())
+            unlink = delete[0] if delete else type(Model).unlink
+            found["d"] = self._attempt(lambda: unlink(Model.browse(record.ids)))
         expected = self.MATRIX[model].get(role, "")
         return {op: allowed for op, allowed in found.items() if allowed != (op in expected)}
 
