@@ -556,19 +556,22 @@ class SalesPlusCockpit(models.AbstractModel):
                      GROUP BY GROUPING SETS ((bucket, segment_key), (bucket, abc_key))
                 ),
                 ranked AS (
+                    -- the total as a window too: a join with its own aggregate of ranked
+                    -- may be planned as a nested loop computing it once per customer
                     SELECT customer_id, revenue,
                            SUM(revenue) OVER (ORDER BY revenue DESC, customer_id) AS cumulative,
+                           SUM(revenue) OVER () AS total,
                            ROW_NUMBER() OVER (ORDER BY revenue DESC, customer_id) AS rank
                       FROM per
                      WHERE level = 3 AND bucket = %(current)s
                 ),
                 pareto AS (
-                    SELECT COUNT(*) AS customers, SUM(revenue) AS total,
+                    SELECT COUNT(*) AS customers, MAX(total) AS total,
                            COUNT(*) FILTER (WHERE cumulative - revenue < 0.8 * total) AS pareto_count,
                            json_agg(json_build_object('customer_id', customer_id, 'revenue', revenue,
                                                       'cumulative', cumulative) ORDER BY rank)
                                FILTER (WHERE rank <= %(size)s) AS top
-                      FROM ranked, (SELECT SUM(revenue) AS total FROM ranked) t
+                      FROM ranked
                 )
             """,
             keys=self._segment_sql(),
