@@ -5,10 +5,11 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
+from odoo.tools.query import Query
 
 from ..services import cockpit_pacing
 from ..tools import cockpit_metrics, tune_transaction
@@ -22,6 +23,9 @@ UNGRADED_SEGMENT = -1
 UNGRADED_ABC = "none"
 RANKING_SIZE = 10
 PARETO_SIZE = 20
+# the salesperson and sales team of the documents the figures count: a document
+# belongs to the team written on it (see res.users._sales_plus_scope_terms)
+SCOPE_FIELDS = {"sale.order": ("user_id", "team_id"), "account.move": ("invoice_user_id", "team_id")}
 # what the queries read, flushed before they run (see _flush_sources)
 SOURCES = {
     "orders": (
@@ -63,13 +67,18 @@ SOURCES = {
             "payment_state",
         ],
     ),
-    "move_lines": ("account.move.line", ["move_id"]),
+    "move_lines": ("account.move.line", ["move_id", "parent_state", "payment_id", "statement_line_id"]),
     "partials": (
         "account.partial.reconcile",
         ["company_id", "max_date", "amount", "debit_move_id", "credit_move_id"],
     ),
-    "payments": ("account.payment", ["move_id"]),
 }
+
+
+def ratio(numerator, denominator):
+    """``numerator / denominator``; False (shown "—") when the denominator is
+    zero: no None in a payload XML-RPC must carry."""
+    return numerator / denominator if denominator else False
 
 
 class SalesPlusCockpit(models.AbstractModel):
@@ -95,7 +104,10 @@ class SalesPlusCockpit(models.AbstractModel):
         """The whole payload of the cockpit for ``filters``: ``company_id``,
         ``period_type`` (month / quarter / year / custom), ``date_from``,
         ``date_to`` (ISO dates; default the current month), ``team_id``,
-        ``user_id``."""
+        ``user_id``.
+
+        Values only JSON-RPC and XML-RPC both carry (no None): a ratio whose
+        denominator is zero is False, shown as "—"."""
         filters = self._normalize_filters(filters or {})
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
@@ -123,8 +135,8 @@ class SalesPlusCockpit(models.AbstractModel):
             "kpis": kpis,
             "targets": targets,
             "trend": self._trend(filters, periods, orders, invoices, collected),
-            "by_salesperson": self._named(by_user, "res.users"),
-            "by_team": self._named(by_team, "crm.team"),
+            "by_salesperson": self._named(by_user, "res.users", key="user_id"),
+            "by_team": self._named(by_team, "crm.team", key="team_id"),
             "by_region": self._regions(orders, invoices),
             "by_category": self._named(lines["categ_id"], "product.category", sort="revenue"),
             "by_product": self._named(lines["product_id"], "product.product", sort="revenue")[:RANKING_SIZE],
@@ -139,33 +151,34 @@ class SalesPlusCockpit(models.AbstractModel):
     @api.readonly
     @api.model
     def get_drilldown_action(self, filters, kind, key=None):
-        """A list action of the records behind a figure. ``kind``: orders,
-        invoices, refunds, payments, customers, new_customers,
-        returning_customers, overdue (the ``drill`` of each metric of
-        tools/cockpit_metrics.py); ``key``
-        narrows it: ``{"bucket", "user_id", "team_id", "product_id", "categ_id",
-        "country_id", "state_id", "partner_id"}``."""
+        """A list action of the records behind a figure: the same documents,
+        read with the user's rights, as the figure counts. ``kind``: orders,
+        invoices, refunds, payments (the invoices the collected payments were
+        matched with), due (the invoices falling due, of the collection rate),
+        overdue, customers, new_customers, returning_customers (the ``drill``
+        of each metric of tools/cockpit_metrics.py); ``key`` narrows it:
+        ``{"bucket", "user_id", "team_id", "no_user", "no_team", "product_id",
+        "categ_id", "country_id", "state_id", "region", "partner_id",
+        "rfm_segment", "rfm_abc"}`` (``no_user`` / ``no_team``: the
+        "Unassigned" / "No team" row; ``region``: the row of a country and
+        state, False for none). Each row of the payload carries its ``key``."""
         filters = self._normalize_filters(filters or {})
         key = key or {}
         periods = self._periods(filters)
         bucket = key.get("bucket") or CURRENT
         start, end = periods[bucket]
         company_id = filters["company_id"]
-        user_id = key.get("user_id") or filters["user_id"]
-        team_id = key.get("team_id") or filters["team_id"]
+        drill = self._drill_filters(filters, key)
         if kind == "orders":
             begin, stop = self._utc_bounds(start, end)
             domain = [
                 ("state", "=", "sale"),
                 ("company_id", "=", company_id),
-                ("date_order", ">=", begin),
-                ("date_order", "<", stop),
+                ("date_order", ">=", fields.Datetime.to_string(begin)),
+                ("date_order", "<", fields.Datetime.to_string(stop)),
             ]
-            domain += self._scope_domain("user_id", "team_id", user_id, team_id)
-            for field in ("cockpit_customer_id.country_id", "cockpit_customer_id.state_id"):
-                short = field.split(".")[1]
-                if key.get(short):
-                    domain.append((field, "=", key[short]))
+            domain += self._scope_domain("sale.order", drill)
+            domain += self._region_domain("cockpit_customer_id", key)
             if key.get("product_id"):
                 domain.append(("order_line.product_id", "=", key["product_id"]))
             if key.get("categ_id"):
@@ -175,17 +188,24 @@ class SalesPlusCockpit(models.AbstractModel):
             if "rfm_segment" in key or "rfm_abc" in key:
                 # the grades are joined as the figures do (the user may not read
                 # the grade of a customer another salesperson owns)
-                partner_ids = self._segment_customer_ids(filters, start, end, user_id, team_id, key)
+                partner_ids = self._segment_customer_ids(drill, start, end, key)
                 domain.append(("cockpit_customer_id", "in", partner_ids))
             name = self.env._("Orders")
             return self._list_action(name, "sale.order", domain)
-        if kind in ("invoices", "refunds", "overdue"):
+        if kind in ("invoices", "refunds", "overdue", "due"):
             domain = [("company_id", "=", company_id), ("state", "=", "posted")]
+            today = self._today()
             if kind == "overdue":
                 domain += [
                     ("move_type", "=", "out_invoice"),
                     ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "<", self._today()),
+                    ("invoice_date_due", "<", fields.Date.to_string(today)),
+                ]
+            elif kind == "due":
+                domain += [
+                    ("move_type", "=", "out_invoice"),
+                    ("invoice_date_due", ">=", fields.Date.to_string(start)),
+                    ("invoice_date_due", "<=", fields.Date.to_string(min(end, today))),
                 ]
             else:
                 domain += [
@@ -194,22 +214,21 @@ class SalesPlusCockpit(models.AbstractModel):
                         "in",
                         ("out_invoice", "out_refund") if kind == "invoices" else ("out_refund",),
                     ),
-                    ("invoice_date", ">=", start),
-                    ("invoice_date", "<=", end),
+                    ("invoice_date", ">=", fields.Date.to_string(start)),
+                    ("invoice_date", "<=", fields.Date.to_string(end)),
                 ]
-            domain += self._scope_domain("invoice_user_id", "team_id", user_id, team_id)
-            if key.get("country_id"):
-                domain.append(("commercial_partner_id.country_id", "=", key["country_id"]))
+            domain += self._scope_domain("account.move", drill)
+            domain += self._region_domain("commercial_partner_id", key)
             if key.get("product_id"):
                 domain.append(("invoice_line_ids.product_id", "=", key["product_id"]))
-            name = self.env._("Invoices")
+            name = self.env._("Credit Notes") if kind == "refunds" else self.env._("Invoices")
             return self._list_action(name, "account.move", domain)
         if kind == "payments":
-            payment_ids = self._collected_payment_ids(filters, start, end, user_id, team_id)
-            name = self.env._("Payments")
-            return self._list_action(name, "account.payment", [("id", "in", payment_ids)])
+            invoice_ids = self._collected_invoice_ids(drill, start, end)
+            name = self.env._("Invoices Paid")
+            return self._list_action(name, "account.move", [("id", "in", invoice_ids)])
         if kind in ("customers", "new_customers", "returning_customers"):
-            partner_ids = self._customer_ids(filters, start, end, user_id, team_id, kind)
+            partner_ids = self._customer_ids(drill, start, end, kind)
             name = self.env._("Customers")
             return self._list_action(name, "res.partner", [("id", "in", partner_ids)])
         raise UserError(self.env._("Unknown figure %(kind)s.", kind=kind))
@@ -218,18 +237,23 @@ class SalesPlusCockpit(models.AbstractModel):
     @api.model
     def action_export_xlsx(self, filters=None):
         """The XLSX report of exactly the payload the user sees for ``filters``."""
-        filters = self._normalize_filters(filters or {})
-        return self.env.ref("sales_plus.sales_plus_cockpit_xlsx_report").report_action(
-            self.env["res.company"].browse(filters["company_id"]), data={"filters": filters}
-        )
+        return self._report_action("sales_plus.sales_plus_cockpit_xlsx_report", filters)
 
     @api.readonly
     @api.model
     def action_print_pdf(self, filters=None):
+        """The PDF summary of exactly the payload the user sees for ``filters``."""
+        return self._report_action("sales_plus.sales_plus_cockpit_pdf_report", filters)
+
+    def _report_action(self, xmlid, filters):
         filters = self._normalize_filters(filters or {})
-        return self.env.ref("sales_plus.sales_plus_cockpit_pdf_report").report_action(
+        action = self.env.ref(xmlid).report_action(
             self.env["res.company"].browse(filters["company_id"]), data={"filters": filters}
         )
+        # the context the report renders with, as a plain dict without None
+        # (which XML-RPC cannot carry)
+        context = {key: value for key, value in (action.get("context") or {}).items() if value is not None}
+        return dict(action, context=context)
 
     # ---- Filters and periods ----
 
@@ -341,18 +365,33 @@ class SalesPlusCockpit(models.AbstractModel):
                 )
         return SQL("(VALUES %s) AS b(bucket, start, stop, slots)", SQL(", ").join(rows))
 
-    def _scope_sql(self, filters, user_column, team_column):
-        """The rows of a query the user may see (their Sales Plus scope, by the
-        document's salesperson and team) and asked for (salesperson and team
-        filters; ``subjects``: ``(user_ids, team_ids)``, rows of those only)."""
+    def _scope_sql(self, filters, model, alias):
+        """The documents of ``model`` (sale.order or account.move, aliased
+        ``alias`` in the query) a figure counts: those the user may read (the
+        record rules Sales and Invoicing apply to them) in their Sales Plus
+        scope (own / team / all, by the document's salesperson and team), and
+        asked for (salesperson and team filters; ``no_user`` / ``no_team``:
+        those without; ``subjects``: ``(user_ids, team_ids)``, those of these
+        only). :meth:`_scope_domain` is the same as a domain."""
+        user_field, team_field = SCOPE_FIELDS[model]
+        user_column, team_column = SQL.identifier(alias, user_field), SQL.identifier(alias, team_field)
         # the pacing alerts compute everybody's figures in superuser mode
-        condition = (
-            SQL("TRUE") if self.env.su else self.env.user._sales_plus_scope_sql(user_column, team_column)
-        )
+        if self.env.su:
+            condition = SQL("TRUE")
+        else:
+            condition = SQL(
+                "%s AND %s",
+                self.env.user._sales_plus_scope_sql(user_column, team_column),
+                self._rules_sql(model, alias),
+            )
         if filters["user_id"]:
             condition = SQL("%s AND %s = %s", condition, user_column, filters["user_id"])
+        if filters.get("no_user"):
+            condition = SQL("%s AND %s IS NULL", condition, self._user_sql(user_column))
         if filters["team_id"]:
             condition = SQL("%s AND %s = %s", condition, team_column, filters["team_id"])
+        if filters.get("no_team"):
+            condition = SQL("%s AND %s IS NULL", condition, team_column)
         if filters.get("subjects"):
             user_ids, team_ids = filters["subjects"]
             condition = SQL(
@@ -365,13 +404,55 @@ class SalesPlusCockpit(models.AbstractModel):
             )
         return condition
 
-    def _scope_domain(self, user_field, team_field, user_id, team_id):
-        """:meth:`_scope_sql` as a domain (list) of the records behind a figure."""
+    def _rules_sql(self, model, alias):
+        """The record rules of ``model`` for the user (what they may read of it,
+        in Sales ▸ Orders or Invoicing too) as an SQL condition on ``alias``,
+        as the ORM builds them for a search."""
+        Model = self.env[model]
+        Model.browse().check_access("read")
+        model_sudo = Model.sudo().with_context(active_test=False)
+        domain = self.env["ir.rule"]._compute_domain(model, "read").optimize_full(model_sudo)
+        if domain.is_true():
+            return SQL("TRUE")
+        if domain.is_false():
+            return SQL("FALSE")
+        query = Query(self.env, alias, SQL.identifier(Model._table))
+        condition = domain._to_sql(model_sudo, alias, query)
+        if not query._joins:
+            return condition
+        # a rule through another table: as a subquery of its own
+        query.add_where(condition)
+        return SQL("%s IN (%s)", SQL.identifier(alias, "id"), query.select())
+
+    def _user_sql(self, column):
+        """The salesperson of a document as the figures group it: none (the
+        "Unassigned" row) when it is empty or OdooBot (documents made by
+        automated actions carry OdooBot, who sells nothing)."""
+        return SQL("NULLIF(%s, %s)", column, SUPERUSER_ID)
+
+    def _drill_filters(self, filters, key):
+        """``filters`` narrowed by the key of a drill-down (a row of a table)."""
+        return dict(
+            filters,
+            user_id=key.get("user_id") or filters["user_id"],
+            team_id=key.get("team_id") or filters["team_id"],
+            no_user=bool(key.get("no_user")),
+            no_team=bool(key.get("no_team")),
+        )
+
+    def _scope_domain(self, model, filters):
+        """:meth:`_scope_sql` as a domain (list) of the records behind a figure
+        (the record rules apply when the user searches them)."""
+        user_field, team_field = SCOPE_FIELDS[model]
         domain = self.env.user._sales_plus_scope_domain([user_field], team_field)
-        if user_id:
-            domain &= Domain(user_field, "=", user_id)
-        if team_id:
-            domain &= Domain(team_field, "=", team_id)
+        if filters["user_id"]:
+            domain &= Domain(user_field, "=", filters["user_id"])
+        if filters.get("no_user"):
+            domain &= Domain(user_field, "in", [False, SUPERUSER_ID])
+        if filters["team_id"]:
+            domain &= Domain(team_field, "=", filters["team_id"])
+        if filters.get("no_team"):
+            domain &= Domain(team_field, "=", False)
         return [] if domain.is_true() else list(domain)
 
     def _slot_unit(self, periods):
@@ -412,7 +493,7 @@ class SalesPlusCockpit(models.AbstractModel):
         customer's region is joined by :meth:`_query_orders` only)."""
         return SQL(
             """
-            SELECT so.id, b.bucket, so.user_id, so.team_id, so.date_order,
+            SELECT so.id, b.bucket, %(user)s AS user_id, so.team_id, so.date_order,
                    so.cockpit_customer_id AS customer_id,
                    so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
                    COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin,
@@ -423,9 +504,10 @@ class SalesPlusCockpit(models.AbstractModel):
                AND so.company_id = %(company)s
                AND %(scope)s
             """,
+            user=self._user_sql(SQL.identifier("so", "user_id")),
             buckets=self._buckets_sql(periods, as_datetimes=True, slots=slots),
             company=filters["company_id"],
-            scope=self._scope_sql(filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")),
+            scope=self._scope_sql(filters, "sale.order", "so"),
         )
 
     def _query_orders(self, filters, periods, detail=True):
@@ -486,7 +568,7 @@ class SalesPlusCockpit(models.AbstractModel):
             company=filters["company_id"],
             begin=begin,
             stop=stop,
-            scope=self._scope_sql(filters, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")),
+            scope=self._scope_sql(filters, "sale.order", "so"),
         )
 
     def _query_order_lines(self, filters, periods):
@@ -517,7 +599,7 @@ class SalesPlusCockpit(models.AbstractModel):
             result[field][row[field]] = {
                 "revenue": revenue,
                 "margin": row["margin"] or 0.0,
-                "margin_pct": (row["margin"] or 0.0) / revenue if revenue else 0.0,
+                "margin_pct": ratio(row["margin"] or 0.0, revenue),
                 "quantity": row["quantity"] or 0.0,
             }
         return result
@@ -653,8 +735,8 @@ class SalesPlusCockpit(models.AbstractModel):
                     "id": r["customer_id"],
                     "name": names.get(r["customer_id"], ""),
                     "revenue": r["revenue"] or 0.0,
-                    "share": (r["revenue"] or 0.0) / total if total else 0.0,
-                    "cumulative_share": (r["cumulative"] or 0.0) / total if total else 0.0,
+                    "share": ratio(r["revenue"] or 0.0, total),
+                    "cumulative_share": ratio(r["cumulative"] or 0.0, total),
                 }
                 for r in top
             ],
@@ -683,7 +765,7 @@ class SalesPlusCockpit(models.AbstractModel):
             region, region_join = SQL("NULL::int AS country_id, NULL::int AS state_id"), SQL()
         return SQL(
             """
-            SELECT b.bucket, move.invoice_user_id AS user_id, move.team_id, %(region)s,
+            SELECT b.bucket, %(user)s AS user_id, move.team_id, %(region)s,
                    width_bucket(move.invoice_date, b.slots) - 1 AS slot,
                    move.amount_untaxed_signed AS untaxed,
                    CASE WHEN move.move_type = 'out_refund'
@@ -697,13 +779,12 @@ class SalesPlusCockpit(models.AbstractModel):
                AND move.company_id = %(company)s
                AND %(scope)s
             """,
+            user=self._user_sql(SQL.identifier("move", "invoice_user_id")),
             region=region,
             region_join=region_join,
             buckets=buckets,
             company=filters["company_id"],
-            scope=self._scope_sql(
-                filters, SQL.identifier("move", "invoice_user_id"), SQL.identifier("move", "team_id")
-            ),
+            scope=self._scope_sql(filters, "account.move", "move"),
         )
 
     def _query_invoices(self, filters, periods, detail=True):
@@ -734,37 +815,48 @@ class SalesPlusCockpit(models.AbstractModel):
         rows = self._copy_buckets(rows, periods)
         return self._split_levels(rows, columns)
 
-    def _collected_sql(self, filters, buckets, scope):
+    def _payment_sql(self, line):
+        """Whether the journal item ``line`` (an SQL alias) matched with an
+        invoice is a customer payment: a posted item of a registered payment or
+        of a bank statement line. Credit notes, write-offs and exchange
+        differences are not. The one definition of "collected" (payload,
+        collection rate, drill-down, pacing alerts, XLSX and PDF)."""
+        return SQL(
+            "(%s = 'posted' AND (%s IS NOT NULL OR %s IS NOT NULL))",
+            SQL.identifier(line, "parent_state"),
+            SQL.identifier(line, "payment_id"),
+            SQL.identifier(line, "statement_line_id"),
+        )
+
+    def _collected_sql(self, filters, buckets):
         """Payments matched with posted customer invoices, dated by the matching
         (the later of the invoice and payment dates), in company currency."""
         return SQL(
             """
             SELECT b.bucket, width_bucket(partial.max_date, b.slots) - 1 AS slot,
-                   partial.amount, pay.id AS payment_move_id,
-                   inv.invoice_user_id AS user_id, inv.team_id
+                   partial.amount, inv.id AS invoice_id,
+                   %(user)s AS user_id, inv.team_id
               FROM account_partial_reconcile partial
               JOIN %(buckets)s ON partial.max_date >= b.start AND partial.max_date < b.stop
               JOIN account_move_line inv_line ON inv_line.id = partial.debit_move_id
               JOIN account_move inv ON inv.id = inv_line.move_id
               JOIN account_move_line pay_line ON pay_line.id = partial.credit_move_id
-              JOIN account_move pay ON pay.id = pay_line.move_id
              WHERE partial.company_id = %(company)s
                AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
-               AND pay.move_type = 'entry' AND pay.state = 'posted'
+               AND %(payment)s
                AND %(scope)s
             """,
+            user=self._user_sql(SQL.identifier("inv", "invoice_user_id")),
             buckets=buckets,
             company=filters["company_id"],
-            scope=scope,
+            payment=self._payment_sql("pay_line"),
+            scope=self._scope_sql(filters, "account.move", "inv"),
         )
 
     def _query_collected(self, filters, periods, detail=True):
         """Collected of each period by salesperson and team; with ``detail``
         also in total and by day or month."""
         self._flush_sources("partials", "move_lines", "moves")
-        scope = self._scope_sql(
-            filters, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
-        )
         buckets = self._buckets_sql(periods, as_datetimes=False, slots=detail)
         columns, select, grouping, grouping_sets = self._grouping(detail, ("slot",))
         rows = self.env.execute_query_dict(
@@ -775,7 +867,60 @@ class SalesPlusCockpit(models.AbstractModel):
                   FROM c
                  GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                collected=self._collected_sql(filters, buckets, scope),
+                collected=self._collected_sql(filters, buckets),
+                columns=select,
+                grouping=grouping,
+                grouping_sets=grouping_sets,
+            )
+        )
+        rows = self._copy_buckets(rows, periods)
+        return self._split_levels(rows, columns)
+
+    def _query_due(self, filters, periods):
+        """What the collection rate reads: the posted customer invoices falling
+        due in each period up to today, what payments (:meth:`_payment_sql`)
+        settled of them to date (``due_paid``) and what is still open
+        (``due_open``), in company currency, in total and by salesperson and
+        team."""
+        self._flush_sources("partials", "move_lines", "moves")
+        today = self._today()
+        columns, select, grouping, grouping_sets = self._grouping(True)
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH due AS MATERIALIZED (
+                    SELECT b.bucket, inv.id, %(user)s AS user_id, inv.team_id,
+                           inv.amount_residual_signed AS open, inv.payment_state
+                      FROM account_move inv
+                      JOIN %(buckets)s ON inv.invoice_date_due >= b.start AND inv.invoice_date_due < b.stop
+                     WHERE inv.state = 'posted'
+                       AND inv.move_type = 'out_invoice'
+                       AND inv.company_id = %(company)s
+                       AND inv.invoice_date_due <= %(today)s
+                       AND %(scope)s
+                ),
+                paid AS (
+                    SELECT inv_line.move_id, SUM(partial.amount) AS paid
+                      FROM account_move_line inv_line
+                      JOIN account_partial_reconcile partial ON partial.debit_move_id = inv_line.id
+                      JOIN account_move_line pay_line ON pay_line.id = partial.credit_move_id
+                     -- an invoice not paid at all has nothing matched: no lookup
+                     WHERE inv_line.move_id IN (SELECT id FROM due WHERE payment_state <> 'not_paid')
+                       AND %(payment)s
+                     GROUP BY inv_line.move_id
+                )
+                SELECT bucket, %(columns)s, %(grouping)s AS level,
+                       SUM(COALESCE(paid.paid, 0)) AS due_paid, SUM(due.open) AS due_open
+                  FROM due
+                  LEFT JOIN paid ON paid.move_id = due.id
+                 GROUP BY GROUPING SETS (%(grouping_sets)s)
+                """,
+                user=self._user_sql(SQL.identifier("inv", "invoice_user_id")),
+                buckets=self._buckets_sql(periods, as_datetimes=False, slots=False),
+                company=filters["company_id"],
+                today=today,
+                scope=self._scope_sql(filters, "account.move", "inv"),
+                payment=self._payment_sql("pay_line"),
                 columns=select,
                 grouping=grouping,
                 grouping_sets=grouping_sets,
@@ -790,23 +935,23 @@ class SalesPlusCockpit(models.AbstractModel):
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT move.invoice_user_id AS user_id, move.team_id,
-                       GROUPING(move.invoice_user_id, move.team_id) AS level,
-                       SUM(move.amount_residual_signed) AS overdue
-                  FROM account_move move
-                 WHERE move.state = 'posted'
-                   AND move.move_type = 'out_invoice'
-                   AND move.payment_state IN ('not_paid', 'partial')
-                   AND move.invoice_date_due < %(today)s
-                   AND move.company_id = %(company)s
-                   AND %(scope)s
-                 GROUP BY GROUPING SETS ((), (move.invoice_user_id), (move.team_id))
+                SELECT user_id, team_id, GROUPING(user_id, team_id) AS level, SUM(overdue) AS overdue
+                  FROM (
+                      SELECT %(user)s AS user_id, move.team_id, move.amount_residual_signed AS overdue
+                        FROM account_move move
+                       WHERE move.state = 'posted'
+                         AND move.move_type = 'out_invoice'
+                         AND move.payment_state IN ('not_paid', 'partial')
+                         AND move.invoice_date_due < %(today)s
+                         AND move.company_id = %(company)s
+                         AND %(scope)s
+                  ) move
+                 GROUP BY GROUPING SETS ((), (user_id), (team_id))
                 """,
+                user=self._user_sql(SQL.identifier("move", "invoice_user_id")),
                 today=self._today(),
                 company=filters["company_id"],
-                scope=self._scope_sql(
-                    filters, SQL.identifier("move", "invoice_user_id"), SQL.identifier("move", "team_id")
-                ),
+                scope=self._scope_sql(filters, "account.move", "move"),
             )
         )
         result = {"total": 0.0, "user_id": {}, "team_id": {}}
@@ -842,21 +987,30 @@ class SalesPlusCockpit(models.AbstractModel):
 
     def _subject_figures(self, filters, periods, detail=True):
         """The figures of each period by salesperson and by sales team
-        (``{"user_id": {id: {bucket: figures}}, "team_id": ...}``), from one
-        query per source (orders, invoices, payments, customers): what targets
+        (``{"user_id": {id: {bucket: figures}}, "team_id": ...}``; the key None
+        gathers the documents without a salesperson or team), from one query
+        per source (orders, invoices, payments, customers): what targets
         measure, read by the cockpit's targets section and by the pacing alerts
         (``sales_plus.target._pacing_actuals``).
 
         With ``detail`` (the payload) the same queries also give the periods'
-        totals (``kpis``), overdue receivables, the rows by region and by day or
-        month (``orders``, ``invoices``, ``collected``) and the customers by
-        segment and for the Pareto (``segments``, ``pareto``)."""
+        totals (``kpis``), the collection rate, overdue receivables, the rows by
+        region and by day or month (``orders``, ``invoices``, ``collected``) and
+        the customers by segment and for the Pareto (``segments``, ``pareto``).
+        Each total is its rows' sum: every row is grouped from the same
+        documents as the total, those without a salesperson or team in a row
+        of their own."""
         orders = self._query_orders(filters, periods, detail)
         invoices = self._query_invoices(filters, periods, detail)
         collected = self._query_collected(filters, periods, detail)
         customers, segments, pareto = self._query_customers(filters, periods, detail)
-        overdue = self._query_overdue(filters) if detail else {"total": 0.0, "user_id": {}, "team_id": {}}
-        sources = (orders, invoices, collected, customers, overdue)
+        if detail:
+            due = self._query_due(filters, periods)
+            overdue = self._query_overdue(filters)
+        else:
+            due = defaultdict(lambda: defaultdict(dict))
+            overdue = {"total": 0.0, "user_id": {}, "team_id": {}}
+        sources = (orders, invoices, collected, customers, due, overdue)
         result = {field: self._breakdown(field, list(periods), *sources) for field in ("user_id", "team_id")}
         if detail:
             result.update(
@@ -874,50 +1028,56 @@ class SalesPlusCockpit(models.AbstractModel):
         (team_id) in ``bucket`` of :meth:`_subject_figures`: a target's actual."""
         return figures[field].get(subject_id, {}).get(bucket, {}).get(metric, 0.0)
 
-    def _figures(self, order_row, invoice_row, collected_row, customer_row, overdue):
+    def _figures(self, order_row, invoice_row, collected_row, customer_row, due_row, overdue):
+        """The figures of one period (of everybody, a salesperson or a team)
+        from the rows of each source; their definitions are the ``help`` of the
+        metrics (tools/cockpit_metrics.py)."""
         order_row, invoice_row = order_row or {}, invoice_row or {}
-        collected_row, customer_row = collected_row or {}, customer_row or {}
-        refunded = invoice_row.get("refunded") or 0.0
-        revenue = (order_row.get("revenue") or 0.0) + refunded
+        collected_row, customer_row, due_row = collected_row or {}, customer_row or {}, due_row or {}
+        order_value = order_row.get("revenue") or 0.0
+        refunded = -(invoice_row.get("refunded") or 0.0)
         orders = order_row.get("orders") or 0
         margin = order_row.get("margin") or 0.0
-        invoiced_total = invoice_row.get("invoiced_total") or 0.0
-        collected = collected_row.get("collected") or 0.0
+        due_paid = due_row.get("due_paid") or 0.0
+        due_open = due_row.get("due_open") or 0.0
         customers = customer_row.get("customers") or 0
         new_customers = customer_row.get("new_customers") or 0
         return {
-            "revenue": revenue,
+            "revenue": order_value - refunded,
+            "order_value": order_value,
+            "refunded": refunded,
             "orders": orders,
-            "aov": (order_row.get("revenue") or 0.0) / orders if orders else 0.0,
+            "aov": ratio(order_value, orders),
             "margin": margin,
-            "margin_pct": margin / order_row["revenue"] if order_row.get("revenue") else 0.0,
+            "margin_pct": ratio(margin, order_value),
             "invoiced": invoice_row.get("invoiced") or 0.0,
-            "refunded": -refunded,
-            "collected": collected,
-            "collection_rate": collected / invoiced_total if invoiced_total else 0.0,
+            "collected": collected_row.get("collected") or 0.0,
+            "collection_rate": ratio(due_paid, due_paid + due_open),
             "overdue": overdue,
             "customers": customers,
             "new_customers": new_customers,
             "returning_customers": customers - new_customers,
-            "repurchase_rate": (customer_row.get("repeat_customers") or 0) / customers if customers else 0.0,
+            "repurchase_rate": ratio(customer_row.get("repeat_customers") or 0, customers),
         }
 
-    def _kpis(self, orders, invoices, collected, customers, overdue):
+    def _kpis(self, orders, invoices, collected, customers, due, overdue):
         return {
             bucket: self._figures(
                 orders["total"].get(bucket),
                 invoices["total"].get(bucket),
                 collected["total"].get(bucket),
                 customers["total"].get(bucket),
+                due["total"].get(bucket),
                 overdue["total"] if bucket == CURRENT else 0.0,
             )
             for bucket in BUCKETS
         }
 
-    def _breakdown(self, field, buckets, orders, invoices, collected, customers, overdue):
-        """``{id: {bucket: figures}}`` by salesperson or team."""
+    def _breakdown(self, field, buckets, orders, invoices, collected, customers, due, overdue):
+        """``{id: {bucket: figures}}`` by salesperson or team (id None: the
+        documents without)."""
         ids = set()
-        for source in (orders, invoices, collected, customers):
+        for source in (orders, invoices, collected, customers, due):
             for bucket in buckets:
                 ids |= set(source[field][bucket])
         ids |= set(overdue[field])
@@ -928,6 +1088,7 @@ class SalesPlusCockpit(models.AbstractModel):
                     invoices[field][bucket].get(record_id),
                     collected[field][bucket].get(record_id),
                     customers[field][bucket].get(record_id),
+                    due[field][bucket].get(record_id),
                     overdue[field].get(record_id, 0.0) if bucket == CURRENT else 0.0,
                 )
                 for bucket in buckets
@@ -935,15 +1096,25 @@ class SalesPlusCockpit(models.AbstractModel):
             for record_id in ids
         }
 
-    def _named(self, values, model, sort="revenue"):
+    def _empty_figures(self):
+        return {bucket: self._figures(None, None, None, None, None, 0.0) for bucket in BUCKETS}
+
+    def _named(self, values, model, sort="revenue", key=None):
         """Rows ``{"id", "name", ...figures}`` sorted by ``sort`` descending; one
-        query for the names of all ids."""
+        query for the names of all ids. With ``key`` (the salesperson or team
+        rows: user_id / team_id), each row carries the ``key`` of its
+        drill-down, and the documents without a salesperson or team are the
+        row "Unassigned" or "No team", last."""
         ids = [i for i in values if i]
         names = dict(self.env[model].sudo().browse(ids).mapped(lambda r: (r.id, r.display_name)))
+        none_label = ""
+        if key:
+            none_label = self.env._("Unassigned") if key == "user_id" else self.env._("No team")
         rows = []
-        none_label = self.env._("None")
         for record_id, figures in values.items():
             row = {"id": record_id or False, "name": names.get(record_id) or none_label}
+            if key:
+                row["key"] = {key: record_id} if record_id else {"no_" + key[:-3]: True}
             if isinstance(figures, dict) and CURRENT in figures:
                 row.update(figures[CURRENT])
                 row["previous"] = figures[PREVIOUS]
@@ -951,10 +1122,12 @@ class SalesPlusCockpit(models.AbstractModel):
             else:
                 row.update(figures)
             rows.append(row)
-        rows.sort(key=lambda r: (-(r.get(sort) or 0.0), r["name"]))
+        rows.sort(key=lambda r: (not r["id"], -(r.get(sort) or 0.0), r["name"]))
         return rows
 
     def _regions(self, orders, invoices):
+        """Revenue (orders less credit notes) and invoiced by the customer's
+        country and state; the rows add up to the totals."""
         values = {}
         for (country_id, state_id), row in orders["country_id"][CURRENT].items():
             values[(country_id, state_id)] = {"revenue": row["revenue"] or 0.0, "orders": row["orders"]}
@@ -964,13 +1137,14 @@ class SalesPlusCockpit(models.AbstractModel):
             entry["invoiced"] = row["invoiced"] or 0.0
         countries = self.env["res.country"].sudo().browse({k[0] for k in values if k[0]})
         states = self.env["res.country.state"].sudo().browse({k[1] for k in values if k[1]})
-        none_label = self.env._("None")
+        none_label = self.env._("No country")
         country_names = {c.id: c.name for c in countries}
         state_names = {s.id: s.name for s in states}
         rows = [
             {
                 "country_id": country_id or False,
                 "state_id": state_id or False,
+                "key": {"country_id": country_id or False, "state_id": state_id or False, "region": True},
                 "name": " / ".join(n for n in (country_names.get(country_id), state_names.get(state_id)) if n)
                 or none_label,
                 "invoiced": 0.0,
@@ -978,7 +1152,7 @@ class SalesPlusCockpit(models.AbstractModel):
             }
             for (country_id, state_id), figures in values.items()
         ]
-        rows.sort(key=lambda r: (-r["revenue"], r["name"]))
+        rows.sort(key=lambda r: (not r["country_id"], -r["revenue"], r["name"]))
         return rows
 
     def _trend(self, filters, periods, orders, invoices, collected):
@@ -1039,7 +1213,7 @@ class SalesPlusCockpit(models.AbstractModel):
                         "revenue": revenue,
                         "orders": figures["orders"],
                         "margin": margin,
-                        "margin_pct": margin / revenue if revenue else 0.0,
+                        "margin_pct": ratio(margin, revenue),
                         "customers": figures["customers"],
                         "revenue_previous": (buckets.get(PREVIOUS) or {}).get("revenue") or 0.0,
                         "revenue_last_year": (buckets.get(LAST_YEAR) or {}).get("revenue") or 0.0,
@@ -1077,7 +1251,10 @@ class SalesPlusCockpit(models.AbstractModel):
         in total, per salesperson and per team (team target next to the sum of its
         members' targets). A salesperson's target counts in the teams they are a
         member of; the actuals are those of :meth:`_subject_figures` (the rows of
-        ``figures``, which get their targets)."""
+        ``figures``, which get their targets). The total line's targets come
+        from one ``source`` for every metric: the team targets, or the
+        salesperson targets when the period has no team target or a
+        salesperson is asked for."""
         by_user, by_team = figures["user_id"], figures["team_id"]
         start, end = periods[CURRENT]
         domain = [
@@ -1118,13 +1295,18 @@ class SalesPlusCockpit(models.AbstractModel):
         def pace(target_amount, actual):
             figures = cockpit_pacing.pacing(target_amount, actual, start, end, today, weekdays, holidays)
             figures.update(target=target_amount, actual=actual)
-            return figures
+            # no None in the payload: False where there is no target to compare with
+            return {key: False if value is None else value for key, value in figures.items()}
 
+        # the total line reads one source for every metric: the team targets
+        # when the period has any (and no salesperson is asked for), else the
+        # salesperson targets
+        source = "team" if per_team and not filters["user_id"] else "salesperson"
         totals = {}
         for metric in TARGET_METRIC_KEYS:
             team_total = sum(values.get(metric, 0.0) for values in per_team.values())
             user_total = sum(values.get(metric, 0.0) for values in per_user.values())
-            target_amount = team_total if team_total and not filters["user_id"] else user_total
+            target_amount = team_total if source == "team" else user_total
             totals[metric] = pace(target_amount, kpis[CURRENT][metric])
             totals[metric]["member_target"] = user_total
         user_rows = {
@@ -1148,22 +1330,28 @@ class SalesPlusCockpit(models.AbstractModel):
                 team_rows[team_id][metric] = row
         # the breakdown rows carry their targets
         for user_id, metrics in user_rows.items():
-            by_user.setdefault(
-                user_id, {bucket: self._figures(None, None, None, None, 0.0) for bucket in BUCKETS}
-            )
+            by_user.setdefault(user_id, self._empty_figures())
             by_user[user_id][CURRENT]["targets"] = metrics
             by_user[user_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
-            by_user[user_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"] or 0.0
+            by_user[user_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"]
         for team_id, metrics in team_rows.items():
-            by_team.setdefault(
-                team_id, {bucket: self._figures(None, None, None, None, 0.0) for bucket in BUCKETS}
-            )
+            by_team.setdefault(team_id, self._empty_figures())
             by_team[team_id][CURRENT]["targets"] = metrics
             by_team[team_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
             by_team[team_id][CURRENT]["revenue_member_target"] = metrics["revenue"]["member_target"]
-            by_team[team_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"] or 0.0
+            by_team[team_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"]
         elapsed = cockpit_pacing.pacing(1.0, 0.0, start, end, today, weekdays, holidays)["elapsed"]
-        return {"elapsed": elapsed, "totals": totals, "count": len(targets)}
+        source_labels = {
+            "team": self.env._("Sum of the team targets"),
+            "salesperson": self.env._("Sum of the salesperson targets"),
+        }
+        return {
+            "elapsed": elapsed,
+            "totals": totals,
+            "count": len(targets),
+            "source": source,
+            "source_label": source_labels[source],
+        }
 
     # ---- Filter options and drill-down helpers ----
 
@@ -1187,6 +1375,16 @@ class SalesPlusCockpit(models.AbstractModel):
             "users": [{"id": u.id, "name": u.name} for u in users],
         }
 
+    def _region_domain(self, customer_field, key):
+        """The documents of a customer's region: of the row of ``by_region``
+        (``key["region"]``: this country and this state, False for none), else
+        of the country and / or state given."""
+        domain = []
+        for short in ("country_id", "state_id"):
+            if key.get("region") or key.get(short):
+                domain.append((f"{customer_field}.{short}", "=", key.get(short) or False))
+        return domain
+
     def _list_action(self, name, model, domain):
         return {
             "type": "ir.actions.act_window",
@@ -1198,29 +1396,19 @@ class SalesPlusCockpit(models.AbstractModel):
             "target": "current",
         }
 
-    def _collected_payment_ids(self, filters, start, end, user_id, team_id):
-        drill = dict(filters, user_id=user_id, team_id=team_id)
-        scope = self._scope_sql(
-            drill, SQL.identifier("inv", "invoice_user_id"), SQL.identifier("inv", "team_id")
-        )
+    def _collected_invoice_ids(self, filters, start, end):
+        """The customer invoices the payments collected in [start, end] (as the
+        figure counts them, :meth:`_collected_sql`) were matched with."""
         buckets = self._buckets_sql({CURRENT: (start, end)}, as_datetimes=False)
-        self._flush_sources("partials", "move_lines", "moves", "payments")
+        self._flush_sources("partials", "move_lines", "moves")
         rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT DISTINCT payment.id
-                  FROM (%(collected)s) c
-                  JOIN account_payment payment ON payment.move_id = c.payment_move_id
-                """,
-                collected=self._collected_sql(filters, buckets, scope),
-            )
+            SQL("SELECT DISTINCT c.invoice_id FROM (%s) c", self._collected_sql(filters, buckets))
         )
         return [r[0] for r in rows]
 
-    def _segment_customer_ids(self, filters, start, end, user_id, team_id, key):
+    def _segment_customer_ids(self, filters, start, end, key):
         """Customers of the period, in scope, whose segment / ABC key is the one
         of ``key`` (``rfm_segment`` and / or ``rfm_abc``; False: graded without)."""
-        drill = dict(filters, user_id=user_id, team_id=team_id)
         conditions = []
         for name, column, cast in (("rfm_segment", "segment_key", int), ("rfm_abc", "abc_key", str)):
             if name in key:
@@ -1239,7 +1427,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 )
                 SELECT customer_id FROM c WHERE %(conditions)s
                 """,
-                orders=self._orders_cte(drill, {CURRENT: (start, end)}),
+                orders=self._orders_cte(filters, {CURRENT: (start, end)}),
                 keys=self._segment_sql(),
                 company=filters["company_id"],
                 conditions=SQL(" AND ").join(conditions),
@@ -1247,11 +1435,10 @@ class SalesPlusCockpit(models.AbstractModel):
         )
         return [r[0] for r in rows]
 
-    def _customer_ids(self, filters, start, end, user_id, team_id, kind="customers"):
+    def _customer_ids(self, filters, start, end, kind="customers"):
         """The customers counted by the figures (``kind`` customers): with an
         order of the period in scope; new_customers: with their first order of
         the company ever among those; returning_customers: the others."""
-        drill = dict(filters, user_id=user_id, team_id=team_id)
         begin, stop = self._utc_bounds(start, end)
         is_new = SQL(
             """bool_or(NOT EXISTS (
@@ -1280,9 +1467,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 company=filters["company_id"],
                 begin=begin,
                 stop=stop,
-                scope=self._scope_sql(
-                    drill, SQL.identifier("so", "user_id"), SQL.identifier("so", "team_id")
-                ),
+                scope=self._scope_sql(filters, "sale.order", "so"),
                 having=having,
             )
         )

@@ -5,6 +5,9 @@ from odoo import models
 from ..services.money_format import xlsx_currency_format
 from ..tools import cockpit_metrics
 
+# a figure without a value (a ratio whose denominator is zero), as on the screen
+NO_VALUE = "—"
+
 
 class SalesPlusCockpitXlsx(models.AbstractModel):
     """The cockpit as XLSX: the very payload the screen shows to the user for
@@ -24,6 +27,13 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
         )
         percent = workbook.add_format({"num_format": "0.0%"})
         formats = {"percent": percent, "money": money, "count": None}
+        right = workbook.add_format({"align": "right"})
+
+        def write(sheet, row, col, value, kind, cell_format=None):
+            if value is False:
+                sheet.write(row, col, NO_VALUE, right)
+            else:
+                sheet.write(row, col, value, cell_format or formats[kind])
 
         sheet = workbook.add_worksheet(self.env._("Summary"))
         sheet.write(0, 0, payload["company"]["name"], bold)
@@ -36,15 +46,18 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
             self.env._("Current"),
             self.env._("Previous Period"),
             self.env._("Same Period Last Year"),
+            self.env._("Definition"),
         ]
         for col, title in enumerate(headers):
             sheet.write(4, col, title, bold)
-        for row, (key, label, kind) in enumerate(labels["kpis"], start=5):
+        for row, (key, label, kind, definition) in enumerate(labels["kpis"], start=5):
             sheet.write(row, 0, label)
             for col, bucket in enumerate(("current", "previous", "last_year"), start=1):
-                sheet.write(row, col, payload["kpis"][bucket][key], formats[kind])
+                write(sheet, row, col, payload["kpis"][bucket][key], kind)
+            sheet.write(row, 4, definition)
         row += 2
         sheet.write(row, 0, self.env._("Targets"), bold)
+        sheet.write(row, 1, payload["targets"]["source_label"])
         target_headers = [
             self.env._("Metric"),
             self.env._("Target"),
@@ -60,13 +73,14 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
             figures = payload["targets"]["totals"][key]
             row += 1
             sheet.write(row, 0, label)
-            sheet.write(row, 1, figures["target"], formats[kind])
-            sheet.write(row, 2, figures["actual"], formats[kind])
-            sheet.write(row, 3, figures["completion"] or 0.0, percent)
-            sheet.write(row, 4, figures["expected"], formats[kind])
-            sheet.write(row, 5, figures["forecast"], formats[kind])
+            write(sheet, row, 1, figures["target"], kind)
+            write(sheet, row, 2, figures["actual"], kind)
+            write(sheet, row, 3, figures["completion"], "percent")
+            write(sheet, row, 4, figures["expected"], kind)
+            write(sheet, row, 5, figures["forecast"], kind)
         sheet.set_column(0, 0, 28)
-        sheet.set_column(1, 5, 18)
+        sheet.set_column(1, 3, 18)
+        sheet.set_column(4, 4, 80)
 
         columns = labels["breakdown_columns"]
         for key, title in labels["breakdowns"]:
@@ -78,7 +92,14 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
             for row, record in enumerate(payload[key], start=1):
                 sheet.write(row, 0, record["name"])
                 for col, (field, __, kind) in enumerate(present, start=1):
-                    sheet.write(row, col, record.get(field, 0), formats[kind])
+                    write(sheet, row, col, record.get(field, False if kind == "percent" else 0), kind)
+            if key in ("by_salesperson", "by_team") and payload[key]:
+                # the rows add up to the total (customers: each counted once)
+                row += 1
+                sheet.write(row, 0, self.env._("Total"), bold)
+                for col, (field, __, kind) in enumerate(present, start=1):
+                    if field in payload["kpis"]["current"]:
+                        write(sheet, row, col, payload["kpis"]["current"][field], kind)
             sheet.set_column(0, 0, 30)
             sheet.set_column(1, len(present), 16)
 
@@ -95,6 +116,6 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
         for row, record in enumerate(payload["pareto"]["rows"], start=1):
             sheet.write(row, 0, record["name"])
             sheet.write(row, 1, record["revenue"], money)
-            sheet.write(row, 2, record["share"], percent)
-            sheet.write(row, 3, record["cumulative_share"], percent)
+            write(sheet, row, 2, record["share"], "percent")
+            write(sheet, row, 3, record["cumulative_share"], "percent")
         sheet.set_column(0, 0, 30)

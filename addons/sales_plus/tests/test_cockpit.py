@@ -99,7 +99,8 @@ class CockpitCommon(AccountTestInvoicingCommon):
 
     def _invoice(self, order, when, pay=None):
         invoice = order._create_invoices()
-        invoice.invoice_date = when
+        # no payment term: due on its date
+        invoice.write({"invoice_date": when, "invoice_date_due": when})
         invoice.action_post()
         if pay:
             self.env["account.payment.register"].with_context(
@@ -144,14 +145,17 @@ class TestCockpitFigures(CockpitCommon):
         current = data["kpis"]["current"]
         # 1000 USD + 400 EUR (= 200 USD) - 100 credit note; cancelled and quotation out
         self.assertAlmostEqual(current["revenue"], 1100.0)
+        self.assertAlmostEqual(current["order_value"], 1200.0)
+        self.assertAlmostEqual(current["refunded"], 100.0)
         self.assertEqual(current["orders"], 2)
-        self.assertAlmostEqual(current["aov"], 600.0)
+        self.assertAlmostEqual(current["aov"], 600.0)  # order value / orders
         # cost 40 USD a unit: 1000 - 40 + (200 - 40)
         self.assertAlmostEqual(current["margin"], 1120.0)
         self.assertAlmostEqual(current["margin_pct"], 1120.0 / 1200.0)
         self.assertAlmostEqual(current["invoiced"], 1100.0)
         self.assertAlmostEqual(current["collected"], 1000.0)
-        self.assertAlmostEqual(current["collection_rate"], 1000.0 / 1100.0)
+        # of what fell due (the USD invoice, paid; the EUR one, 200 USD open)
+        self.assertAlmostEqual(current["collection_rate"], 1000.0 / 1200.0)
         self.assertEqual(current["customers"], 2)
         self.assertEqual(current["new_customers"], 1)  # the CN customer; US bought in February
         self.assertEqual(current["returning_customers"], 1)
@@ -181,7 +185,7 @@ class TestCockpitFigures(CockpitCommon):
         action = self.env["sales_plus.cockpit"].get_drilldown_action(MARCH, "orders")
         self.assertEqual(self.env["sale.order"].search(action["domain"]), usd | eur)
         action = self.env["sales_plus.cockpit"].get_drilldown_action(MARCH, "payments")
-        self.assertEqual(len(action["domain"][0][2]), 1)
+        self.assertEqual(self.env["account.move"].search(action["domain"]), usd_invoice)
         action = self.env["sales_plus.cockpit"].get_drilldown_action(MARCH, "new_customers")
         self.assertEqual(action["domain"], [("id", "in", [self.customer_cn.id])])
         action = self.env["sales_plus.cockpit"].get_drilldown_action(
@@ -459,12 +463,21 @@ class TestCockpitFigures(CockpitCommon):
         totals = data["targets"]["totals"]
         # 14 of the 21 working days of March 2024 are gone on the 20th
         self.assertAlmostEqual(data["targets"]["elapsed"], 14 / 21)
+        # the total line reads the team targets, for every metric
+        self.assertEqual(data["targets"]["source"], "team")
+        self.assertEqual(data["targets"]["source_label"], "Sum of the team targets")
         self.assertAlmostEqual(totals["revenue"]["target"], 2000.0)  # the team target
         self.assertAlmostEqual(totals["revenue"]["member_target"], 1500.0)
         self.assertAlmostEqual(totals["revenue"]["completion"], 0.3)
         self.assertAlmostEqual(totals["revenue"]["expected"], 2000.0 * 14 / 21)
         self.assertAlmostEqual(totals["revenue"]["forecast"], 600.0 * 21 / 14)
-        self.assertAlmostEqual(totals["invoiced"]["target"], 26200.0 * 21 / 262)
+        self.assertEqual(totals["invoiced"]["target"], 0.0)  # no team target
+        self.assertIs(totals["invoiced"]["completion"], False)
+        self.assertAlmostEqual(totals["invoiced"]["member_target"], 26200.0 * 21 / 262)
+        # for one salesperson, their targets
+        seller_b = self._data(user_id=self.seller_b.id)["targets"]
+        self.assertEqual(seller_b["source"], "salesperson")
+        self.assertAlmostEqual(seller_b["totals"]["invoiced"]["target"], 26200.0 * 21 / 262)
         by_team = {row["id"]: row for row in data["by_team"]}
         self.assertEqual(by_team[self.team_1.id]["revenue_target"], 2000.0)
         self.assertEqual(by_team[self.team_1.id]["revenue_member_target"], 1500.0)
@@ -1030,7 +1043,7 @@ class TestCockpitMetrics(CockpitCommon):
         self.assertIn("returning_customers", keys)
         # every figure of the KPI cards is in the payload, with its label and drill-down
         self.assertEqual([metric["key"] for metric in data["metrics"]], keys)
-        self.assertEqual(set(data["kpis"]["current"]) - {"refunded"}, set(keys))
+        self.assertEqual(set(data["kpis"]["current"]), set(keys))
         self.assertEqual(data["target_metrics"], list(TARGET_METRIC_KEYS))
         self.assertEqual(list(data["targets"]["totals"]), list(TARGET_METRIC_KEYS))
         self.assertEqual(
@@ -1147,12 +1160,16 @@ class TestCockpitTour(HttpCase):
         )
         partner = self.env["res.partner"].create({"name": "Cockpit Tour Customer"})
         product = self.env["product.product"].create({"name": "Cockpit Tour Product", "list_price": 10.0})
-        for day in (datetime.now(), datetime.now().replace(day=1) - timedelta(days=3)):
+        # this month 200, the month before 10: a change of +1900 %
+        for day, price in (
+            (datetime.now(), 200.0),
+            (datetime.now().replace(day=1) - timedelta(days=3), 10.0),
+        ):
             order = self.env["sale.order"].create(
                 {
                     "partner_id": partner.id,
                     "user_id": manager.id,
-                    "order_line": [Command.create({"product_id": product.id, "price_unit": 10.0})],
+                    "order_line": [Command.create({"product_id": product.id, "price_unit": price})],
                 }
             )
             order.action_confirm()

@@ -7,7 +7,8 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import api
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tools import mute_logger
 
 from ..models.sales_plus_cockpit import SalesPlusCockpit
 from ..tools.cockpit_metrics import METRICS
@@ -84,7 +85,6 @@ class TestCockpitReadonly(CockpitCommon, HttpCase):
                 for kind in drills:
                     for key in keys:
                         action = cockpit.get_drilldown_action(MARCH, kind, key)
-                        # (a user who may not read payments still gets their list action)
                         env[action["res_model"]].sudo().search_count(action["domain"])
                 Report = env["ir.actions.report"]
                 action = cockpit.action_export_xlsx(MARCH)
@@ -135,3 +135,29 @@ class TestCockpitReadonly(CockpitCommon, HttpCase):
                 )
                 self.assertEqual(response.status_code, 200, converter)
         self.assertEqual(cursors, [True] * 7)
+
+    def test_xmlrpc_endpoint(self):
+        """An integrator's script reads the figures over XML-RPC as the web
+        client does over JSON-RPC (no "cannot marshal None")."""
+        self._figures()
+        filters = dict(MARCH, company_id=self.company.id)
+        payload = self.env["sales_plus.cockpit"].with_user(self.manager).get_cockpit_data(filters)
+
+        def call(method, *args):
+            return self.xmlrpc_object.execute_kw(
+                get_db_name(), self.manager.id, "cockpit_manager_pw", "sales_plus.cockpit", method, list(args)
+            )
+
+        # (XML-RPC is deprecated in Odoo 19, which logs a warning per call)
+        with mute_logger("odoo.addons.rpc.controllers.xmlrpc"):
+            remote = call("get_cockpit_data", filters)
+            self.assertEqual(remote["kpis"], payload["kpis"])
+            self.assertEqual(
+                [(row["name"], row["revenue"]) for row in remote["by_salesperson"]],
+                [(row["name"], row["revenue"]) for row in payload["by_salesperson"]],
+            )
+            for metric in payload["metrics"]:
+                action = call("get_drilldown_action", filters, metric["drill"], {})
+                self.assertEqual(action["type"], "ir.actions.act_window", metric["key"])
+            for method in ("action_export_xlsx", "action_print_pdf"):
+                self.assertEqual(call(method, filters)["type"], "ir.actions.report", method)

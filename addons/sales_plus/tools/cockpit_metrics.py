@@ -21,6 +21,7 @@ class Metric(NamedTuple):
     label: object  # LazyGettext: translated with env._(label)
     kind: str  # money / count / percent
     drill: str  # the records behind it: a kind of sales_plus.cockpit.get_drilldown_action
+    help: object  # LazyGettext: its definition (the card's tooltip, the README, the exports)
     lower_is_better: bool = False
 
 
@@ -39,21 +40,132 @@ class Column(NamedTuple):
     kind: str
 
 
-# the KPI cards and the summary lines, in display order
+# the KPI cards and the summary lines, in display order. Every figure is in the
+# company currency, over the period asked for; what each one is (its ``help``)
+# is also written in the README ("Cockpit figures").
 METRICS = (
-    Metric("revenue", _lt("Revenue"), "money", "orders"),
-    Metric("orders", _lt("Orders"), "count", "orders"),
-    Metric("aov", _lt("Average Order Value"), "money", "orders"),
-    Metric("margin", _lt("Gross Margin"), "money", "orders"),
-    Metric("margin_pct", _lt("Margin %"), "percent", "orders"),
-    Metric("invoiced", _lt("Invoiced"), "money", "invoices"),
-    Metric("collected", _lt("Collected"), "money", "payments"),
-    Metric("collection_rate", _lt("Collection Rate"), "percent", "payments"),
-    Metric("overdue", _lt("Overdue Receivables"), "money", "overdue", lower_is_better=True),
-    Metric("customers", _lt("Customers"), "count", "customers"),
-    Metric("new_customers", _lt("New Customers"), "count", "new_customers"),
-    Metric("returning_customers", _lt("Returning Customers"), "count", "returning_customers"),
-    Metric("repurchase_rate", _lt("Repurchase Rate"), "percent", "customers"),
+    Metric(
+        "revenue",
+        _lt("Revenue"),
+        "money",
+        "orders",
+        _lt(
+            "Order Value less Credit Notes: the untaxed amount of the orders confirmed in the "
+            "period, less that of the credit notes posted in the period (each on its own date, "
+            "salesperson and team)."
+        ),
+    ),
+    Metric(
+        "order_value",
+        _lt("Order Value"),
+        "money",
+        "orders",
+        _lt("Untaxed amount of the orders confirmed in the period (by order date), before credit notes."),
+    ),
+    Metric(
+        "refunded",
+        _lt("Credit Notes"),
+        "money",
+        "refunds",
+        _lt("Untaxed amount of the customer credit notes posted in the period (by credit note date)."),
+        lower_is_better=True,
+    ),
+    Metric(
+        "orders",
+        _lt("Orders"),
+        "count",
+        "orders",
+        _lt("Number of orders confirmed in the period (by order date)."),
+    ),
+    Metric(
+        "aov",
+        _lt("Average Order Value"),
+        "money",
+        "orders",
+        _lt("Order Value / Orders, before credit notes: Average Order Value times Orders is Order Value."),
+    ),
+    Metric(
+        "margin",
+        _lt("Gross Margin"),
+        "money",
+        "orders",
+        _lt(
+            "Untaxed sales price less cost of the orders confirmed in the period, before credit notes "
+            "(a credit note carries no cost)."
+        ),
+    ),
+    Metric(
+        "margin_pct",
+        _lt("Margin %"),
+        "percent",
+        "orders",
+        _lt("Gross Margin / Order Value, both before credit notes."),
+    ),
+    Metric(
+        "invoiced",
+        _lt("Invoiced"),
+        "money",
+        "invoices",
+        _lt("Untaxed amount of the customer invoices posted in the period less their credit notes."),
+    ),
+    Metric(
+        "collected",
+        _lt("Collected"),
+        "money",
+        "payments",
+        _lt(
+            "Customer payments (registered payments and bank statement lines) matched with customer "
+            "invoices in the period, on the later of the payment and invoice dates, with taxes. Credit "
+            "notes, write-offs and exchange differences are not payments."
+        ),
+    ),
+    Metric(
+        "collection_rate",
+        _lt("Collection Rate"),
+        "percent",
+        "due",
+        _lt(
+            "Of the customer invoices falling due in the period (up to today), the share paid to date: "
+            "payments / (payments + amount still open). What credit notes, write-offs and exchange "
+            "differences settled counts on neither side."
+        ),
+    ),
+    Metric(
+        "overdue",
+        _lt("Overdue Receivables"),
+        "money",
+        "overdue",
+        _lt("Amount still open today on customer invoices past their due date, whatever the period."),
+        lower_is_better=True,
+    ),
+    Metric(
+        "customers",
+        _lt("Customers"),
+        "count",
+        "customers",
+        _lt("Customers (their commercial entity) with an order confirmed in the period."),
+    ),
+    Metric(
+        "new_customers",
+        _lt("New Customers"),
+        "count",
+        "new_customers",
+        _lt("Customers whose first confirmed order in the company ever is in the period."),
+    ),
+    Metric(
+        "returning_customers",
+        _lt("Returning Customers"),
+        "count",
+        "returning_customers",
+        _lt("Customers of the period who had ordered before it: Customers less New Customers."),
+    ),
+    Metric(
+        "repurchase_rate",
+        _lt("Repurchase Rate"),
+        "percent",
+        "customers",
+        _lt("Share of the period's customers with two orders or more in it."),
+    ),
 )
 METRICS_BY_KEY = {metric.key: metric for metric in METRICS}
 
@@ -77,6 +189,8 @@ BREAKDOWNS = (
 # their columns; a table shows those its rows have
 BREAKDOWN_COLUMNS = (
     Column("revenue", _lt("Revenue"), "money"),
+    Column("order_value", _lt("Order Value"), "money"),
+    Column("refunded", _lt("Credit Notes"), "money"),
     Column("orders", _lt("Orders"), "count"),
     Column("margin", _lt("Gross Margin"), "money"),
     Column("margin_pct", _lt("Margin %"), "percent"),
@@ -106,8 +220,9 @@ TARGET_METRIC_SELECTION = selection(TARGET_METRICS)
 
 def labels(env):
     """The registry in the language of ``env``: ``metrics`` for the screen
-    (sent in the payload: ``[{key, label, kind, drill, lower_is_better}]``);
-    ``kpis`` and ``target_metrics`` (``[(key, label, kind)]``), ``breakdowns``
+    (sent in the payload: ``[{key, label, kind, drill, help, lower_is_better}]``);
+    ``kpis`` (``[(key, label, kind, help)]``), ``target_metrics``
+    (``[(key, label, kind)]``), ``breakdowns``
     (``[(key, title)]``) and ``breakdown_columns`` (``[(key, label, kind)]``)
     for the PDF and the XLSX."""
     metrics = [
@@ -116,6 +231,7 @@ def labels(env):
             "label": env._(metric.label),
             "kind": metric.kind,
             "drill": metric.drill,
+            "help": env._(metric.help),
             "lower_is_better": metric.lower_is_better,
         }
         for metric in METRICS
@@ -123,7 +239,7 @@ def labels(env):
     by_key = {metric["key"]: metric for metric in metrics}
     return {
         "metrics": metrics,
-        "kpis": [(metric["key"], metric["label"], metric["kind"]) for metric in metrics],
+        "kpis": [(metric["key"], metric["label"], metric["kind"], metric["help"]) for metric in metrics],
         "target_metrics": [(key, by_key[key]["label"], by_key[key]["kind"]) for key in TARGET_METRIC_KEYS],
         "breakdowns": [(breakdown.key, env._(breakdown.title)) for breakdown in BREAKDOWNS],
         "breakdown_columns": [(column.key, env._(column.label), column.kind) for column in BREAKDOWN_COLUMNS],

@@ -8,6 +8,9 @@ import { useService } from "@web/core/utils/hooks";
 import { formatFloat } from "@web/core/utils/numbers";
 import { nbsp } from "@web/core/utils/strings";
 
+// changes beyond ±999 % read "> +999 %" / "< −999 %"
+const MAX_CHANGE_PERCENT = 999;
+
 /**
  * Sales Cockpit: KPI cards with comparisons, targets and pacing, charts and
  * rankings. Every figure comes from sales_plus.cockpit.get_cockpit_data (scoped
@@ -61,6 +64,7 @@ export class SalesCockpit extends Component {
             label: metric.label,
             kind: metric.kind,
             drill: metric.drill,
+            help: metric.help,
             lowerIsBetter: metric.lower_is_better,
         }));
     }
@@ -123,8 +127,12 @@ export class SalesCockpit extends Component {
     // Formatting
     // ------------------------------------------------------------
 
+    /**
+     * A figure as text; "—" when it has no value (the server sends false for a
+     * ratio whose denominator is zero).
+     */
     format(value, kind) {
-        if (value === null || value === undefined) {
+        if (value === null || value === undefined || value === false) {
             return "—";
         }
         if (kind === "percent") {
@@ -159,6 +167,10 @@ export class SalesCockpit extends Component {
 
     /** Change against a comparison value: {cls, arrow, text}. */
     delta(current, reference, lowerIsBetter = false) {
+        if (current === false || reference === false) {
+            // a ratio without a value on one side: nothing to compare
+            return { cls: "text-muted", arrow: "", text: "—" };
+        }
         if (!reference) {
             return { cls: "text-muted", arrow: "", text: current ? _t("new") : "—" };
         }
@@ -168,15 +180,27 @@ export class SalesCockpit extends Component {
         return {
             cls: Math.abs(change) < 0.0005 ? "text-muted" : good ? "text-success" : "text-danger",
             arrow: up ? "fa-arrow-up" : "fa-arrow-down",
-            text: `${(change * 100).toFixed(1)} %`,
+            text: this.formatChange(change),
         };
+    }
+
+    /** A relative change as text: "+12.3 %", "> +999 %" and "< −999 %" beyond ±999 %. */
+    formatChange(change) {
+        const percent = change * 100;
+        if (percent > MAX_CHANGE_PERCENT) {
+            return `> +${MAX_CHANGE_PERCENT} %`;
+        }
+        if (percent < -MAX_CHANGE_PERCENT) {
+            return `< −${MAX_CHANGE_PERCENT} %`;
+        }
+        return `${percent < 0 ? "−" : "+"}${Math.abs(percent).toFixed(1)} %`;
     }
 
     paceClass(figures) {
         if (!figures.target) {
             return "bg-secondary";
         }
-        if (figures.pace === null || figures.pace >= 1) {
+        if (figures.pace === false || figures.pace >= 1) {
             return "bg-success";
         }
         return figures.pace >= 0.8 ? "bg-warning" : "bg-danger";

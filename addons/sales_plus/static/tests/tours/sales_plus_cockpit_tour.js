@@ -7,6 +7,18 @@ registry.category("web_tour.tours").add("sales_plus_cockpit_tour", {
             trigger: '.o_sales_plus_cockpit_kpi[data-kpi="revenue"] .o_sales_plus_cockpit_kpi_value:not(:contains("$ 0.00"))',
         },
         {
+            content: "A change beyond +999 % is capped (200 this month against 10 the month before)",
+            trigger: '.o_sales_plus_cockpit_kpi[data-kpi="revenue"] span:contains("> +999 %")',
+        },
+        {
+            content: "A ratio over nothing shows a dash (no invoice fell due), with its definition",
+            trigger: '.o_sales_plus_cockpit_kpi[data-kpi="collection_rate"][title*="falling due"] .o_sales_plus_cockpit_kpi_value:contains("—")',
+        },
+        {
+            content: "The salespeople add up to the total",
+            trigger: ".o_sales_plus_cockpit_by_salesperson .o_sales_plus_cockpit_total td:contains(Total)",
+        },
+        {
             content: "Go to the previous period",
             trigger: ".o_sales_plus_cockpit_prev",
             run: "click",
