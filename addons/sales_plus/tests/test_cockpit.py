@@ -1151,24 +1151,35 @@ class TestCockpitQueries(CockpitCommon):
 @tagged("post_install", "-at_install")
 class TestCockpitTour(HttpCase):
     def test_cockpit_tour(self):
+        # the tour reads English labels, whichever languages the database has
+        self.env["res.lang"]._activate_lang("en_US")
+        # a company of its own: demo documents of the main company stay out of its figures
+        company = self.env["res.company"].create(
+            {"name": "Cockpit Tour Company", "currency_id": self.env.ref("base.USD").id}
+        )
         manager = new_test_user(
             self.env,
             login="cockpit_tour_manager",
             password="cockpit_tour_manager",
             groups="base.group_user,sales_plus.group_sales_plus_manager",
             tz="UTC",
+            lang="en_US",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
         )
-        partner = self.env["res.partner"].create({"name": "Cockpit Tour Customer"})
-        product = self.env["product.product"].create({"name": "Cockpit Tour Product", "list_price": 10.0})
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
+        partner = env["res.partner"].create({"name": "Cockpit Tour Customer"})
+        product = env["product.product"].create({"name": "Cockpit Tour Product", "list_price": 10.0})
         # this month 200, the month before 10: a change of +1900 %
         for day, price in (
             (datetime.now(), 200.0),
             (datetime.now().replace(day=1) - timedelta(days=3), 10.0),
         ):
-            order = self.env["sale.order"].create(
+            order = env["sale.order"].create(
                 {
                     "partner_id": partner.id,
                     "user_id": manager.id,
+                    "company_id": company.id,
                     "order_line": [Command.create({"product_id": product.id, "price_unit": price})],
                 }
             )
