@@ -19,5 +19,5 @@ pot:   ## regenerate i18n/sales_plus.pot from the code and merge it into zh_CN.p
 bench: ## run a benchmark: make bench BENCH=rfm (prints its figures)
 	@bash tests/harness.sh bench $(BENCH)
 
-screenshots: ## run the Chinese browser tours, save the README's screenshots in docs/screenshots/
+screenshots: ## take the README's screenshots from the demo database (docs/screenshots/), as each demo user sees it
 	@bash tests/harness.sh screenshots

@@ -8,8 +8,8 @@
 #   tests/harness.sh env     only prepare the environment; print the venv path
 #   tests/harness.sh pot     regenerate i18n/sales_plus.pot, merge into zh_CN/zh_TW
 #   tests/harness.sh bench NAME   run the benchmark tests/bench_NAME.py
-#   tests/harness.sh screenshots  run the Chinese browser tours and save the README's
-#                            screenshots in docs/screenshots/
+#   tests/harness.sh screenshots  take the README's screenshots from the demo
+#                            database, as each demo user sees it (docs/screenshots/)
 #
 # Environment: ODOO_PATH (default /opt/odoo), SALES_PLUS_VENV_ROOT (default
 # ~/.cache/sales_plus), PGHOST/PGPORT/PGUSER/PGPASSWORD (default
@@ -346,33 +346,31 @@ cmd_bench() {
     ODOO_PATH="$ODOO_PATH" ADDONS_PATH="$ADDONS_PATH" python3 "$ROOT/tests/bench_$name.py" "$@"
 }
 
-# Screenshots of the README: the Chinese browser tours of test_l10n_ui.py, on a
-# fresh database without demo data, save them when SALES_PLUS_SCREENSHOT_DIR is
-# set. They replace docs/screenshots/*.png only when the tours pass.
-SCREENSHOTS=(cockpit_zh_CN approval_banner_zh_TW)
+# Screenshots of the README: the `make demo` database (created when missing, as
+# `make demo` does) served on a free port, each screen opened in headless Chromium at
+# 1600x1000 as the demo user who works with it, in that user's language
+# (tests/screenshots.py). They replace docs/screenshots/*.png only when all are taken.
 cmd_screenshots() {
     prepare
-    local db="sales_plus_screenshots_$$" shots="$LOG_DIR/screenshots" dest="$ROOT/docs/screenshots" name
-    DATABASES+=("$db")
-    trap drop_databases EXIT
+    local db=${DEMO_DB:-sales_plus_demo} port shots="$LOG_DIR/screenshots" dest="$ROOT/docs/screenshots" server
+    port=$(free_port)
     mkdir -p "$shots" "$dest"
-    say "installing sales_plus and running the Chinese tours ($db)"
-    SALES_PLUS_SCREENSHOT_DIR="$shots" odoo_once "$db" odoo-screenshots.log -i sales_plus --test-enable \
-        --test-tags /sales_plus:TestCockpitChineseUi,/sales_plus:TestPriceApprovalChineseUi
-    check_odoo_log "Chinese browser tours" "$LOG_DIR/odoo-screenshots.log" 1
-    for name in "${SCREENSHOTS[@]}"; do
-        if [ -s "$shots/$name.png" ]; then
-            record "screenshot $name.png" 1 0
-        else
-            record "screenshot $name.png (not taken)" 0 1
-        fi
+    say "serving the demo database $db on port $port (created first when missing)"
+    DEMO_DB="$db" DEMO_PORT="$port" setsid bash "$ROOT/tests/harness.sh" demo >"$LOG_DIR/demo-server.log" 2>&1 &
+    server=$!
+    trap 'kill -- -$server 2>/dev/null || true' EXIT
+    local _
+    for _ in $(seq 1 600); do
+        curl -fs -o /dev/null "http://127.0.0.1:$port/web/login?db=$db" && break
+        kill -0 "$server" 2>/dev/null || { tail -n 40 "$LOG_DIR/demo-server.log" >&2; die "the demo server stopped"; }
+        sleep 1
     done
-    if [ "$FAILED" -eq 0 ]; then
-        for name in "${SCREENSHOTS[@]}"; do cp "$shots/$name.png" "$dest/$name.png"; done
-        say "saved in $dest: ${SCREENSHOTS[*]/%/.png}"
+    if python3 "$ROOT/tests/screenshots.py" "http://127.0.0.1:$port" "$db" "$shots"; then
+        cp "$shots"/*.png "$dest/"
+        say "saved in $dest: $(cd "$shots" && echo *.png)"
+    else
+        die "some screenshots were not taken; docs/screenshots left as it was"
     fi
-    echo "$PASSED passed, $FAILED failed"
-    [ "$FAILED" -eq 0 ]
 }
 
 cmd_env() {
