@@ -8,6 +8,7 @@ from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .common import SalesPlusCommon
 from .test_rfm import NOW, RfmCommon
 
 # a list wider than this many columns by default cuts its headers at 1600 px
@@ -148,3 +149,60 @@ class TestScreensGrading(ScreensMixin, RfmCommon):
         summaries = {activity.user_id: activity.summary for activity in activities}
         self.assertEqual(summaries[self.salesperson], "挽回休眠客户")
         self.assertEqual(summaries[other], "Win back a dormant customer")
+
+
+@tagged("post_install", "-at_install")
+class TestScreensStockAlerts(ScreensMixin, SalesPlusCommon):
+    """The stock alert list and kanban; the language of their activities."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesperson = cls.sp_users["user"]
+        cls.order = cls.env["sale.order"].create(
+            {"partner_id": cls.partner.id, "user_id": cls.salesperson.id}
+        )
+
+    def test_list_columns(self):
+        arch = self._arch("sales_plus.stock.alert", "list", self.salesperson)
+        columns = default_columns(arch)
+        for name in ("alert_type", "product_id", "warehouse_id", "order_id", "quantity", "state"):
+            self.assertIn(name, columns)
+        self.assertLessEqual(len(columns), MAX_DEFAULT_COLUMNS, columns)
+        for name in ("create_date", "picking_id", "expected_date", "activity_ids", "salesperson_id"):
+            self.assertEqual(self._field(arch, name).get("optional"), "hide", name)
+
+    def test_no_date_widget_on_a_datetime(self):
+        """Odoo 19 warns in the console for a datetime field shown with the date widget."""
+        model = "sales_plus.stock.alert"
+        for view_type in ("kanban", "list", "form"):
+            result = self.env[model].with_user(self.salesperson).get_views([(False, view_type)])
+            arch = etree.fromstring(result["views"][view_type]["arch"])
+            field_types = {name: field["type"] for name, field in result["models"][model]["fields"].items()}
+            nodes = arch.xpath("//field[@name='promised_date']")
+            self.assertTrue(nodes or view_type == "form", view_type)
+            for node in arch.iter("field"):
+                if field_types.get(node.get("name")) == "datetime":
+                    self.assertNotIn(node.get("widget"), ("date", "daterange"), (view_type, node.get("name")))
+
+    def test_activity_in_the_assignee_language(self):
+        self._load_chinese()
+        self.salesperson.lang = "zh_CN"
+        alert = (
+            self.env["sales_plus.stock.alert"]
+            .sudo()
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "alert_type": "reservation_expiring",
+                    "subject_key": f"order:{self.order.id}",
+                    "company_id": self.order.company_id.id,
+                    "order_id": self.order.id,
+                    "user_id": self.salesperson.id,
+                    "salesperson_id": self.salesperson.id,
+                }
+            )
+        )
+        alert._stock_alert_assign()
+        self.assertEqual(alert.activity_ids.summary, f"{self.order.name} 即将过期\uff1a库存未保留")
+        self.assertEqual(alert.activity_ids.user_id, self.salesperson)
