@@ -1,5 +1,8 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime
+from unittest.mock import patch
+
 from freezegun import freeze_time
 from lxml import etree
 
@@ -9,6 +12,7 @@ from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesPlusCommon
+from .test_cockpit import TODAY, CockpitCommon
 from .test_rfm import NOW, RfmCommon
 
 # a list wider than this many columns by default cuts its headers at 1600 px
@@ -206,3 +210,96 @@ class TestScreensStockAlerts(ScreensMixin, SalesPlusCommon):
         alert._stock_alert_assign()
         self.assertEqual(alert.activity_ids.summary, f"{self.order.name} 即将过期\uff1a库存未保留")
         self.assertEqual(alert.activity_ids.user_id, self.salesperson)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestScreensTargets(ScreensMixin, CockpitCommon):
+    """The targets list and form: no total across metrics, the sum of member
+    targets on team targets only, the actual, completion and pace of each
+    target, the way to the cockpit; pacing alerts in the leader's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Target = cls.env["sales_plus.target"]
+        cls.seller_target, cls.margin_target, cls.team_target = Target.create(
+            [
+                {"user_id": cls.seller_a.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 10000},
+                {"user_id": cls.seller_a.id, "metric": "margin", "date_from": "2024-03-01", "amount": 500},
+                {
+                    "team_id": cls.team_1.id,
+                    "metric": "revenue",
+                    "date_from": "2024-01-01",
+                    "amount": 30000,
+                    "period_type": "quarter",
+                },
+            ]
+        )
+
+    def test_list_and_form(self):
+        arch = self._arch("sales_plus.target", "list", self.leader)
+        self.assertFalse(arch.xpath("//field[@sum or @avg]"), "no total across metrics")
+        self.assertEqual(self._field(arch, "member_target_amount").get("invisible"), "not team_id")
+        for name in ("actual_amount", "completion_rate", "pace_rate"):
+            self.assertNotEqual(self._field(arch, name).get("optional"), "hide", name)
+        self.assertTrue(arch.xpath("//button[@name='action_open_cockpit']"))
+        form = self._arch("sales_plus.target", "form", self.leader)
+        for name in ("actual_amount", "completion_rate", "pace_rate"):
+            self._field(form, name)
+        self.assertTrue(form.xpath("//button[@name='action_open_cockpit']"))
+
+    def test_actual_completion_and_pace(self):
+        self._order(self.seller_a, 1000.0, datetime(2024, 3, 4, 9))
+        self._order(self.seller_a, 5000.0, datetime(2024, 2, 4, 9))  # the team's quarter only
+        targets = (
+            self.env["sales_plus.target"]
+            .with_user(self.leader)
+            .browse((self.seller_target | self.margin_target | self.team_target).ids)
+        )
+        Target = type(self.env["sales_plus.target"])
+        with patch.object(
+            Target, "_pacing_actuals", autospec=True, side_effect=Target._pacing_actuals
+        ) as actuals:
+            targets[0].actual_amount  # noqa: B018 (computed for the whole batch)
+        self.assertEqual(actuals.call_count, 1, "one batch for the targets of a company")
+        seller, margin, team = targets
+        # 14 of March's 21 working days gone on the 20th: 10000 x 2/3 expected
+        self.assertAlmostEqual(seller.actual_amount, 1000.0)
+        self.assertAlmostEqual(seller.completion_rate, 0.1)
+        self.assertAlmostEqual(seller.pace_rate, 1000.0 / (10000.0 * 14 / 21))
+        self.assertAlmostEqual(margin.actual_amount, 960.0)  # 1000 less the cost of 40
+        self.assertAlmostEqual(margin.completion_rate, 1.92)
+        self.assertAlmostEqual(team.actual_amount, 6000.0)
+        self.assertAlmostEqual(team.completion_rate, 0.2)
+        # the same figures as the pacing alerts read
+        self.assertEqual(targets.sudo()._pacing_actuals(), {t.id: t.actual_amount for t in targets.sudo()})
+
+    def test_open_cockpit_on_the_target(self):
+        action = self.team_target.with_user(self.leader).action_open_cockpit()
+        self.assertEqual(action["tag"], "sales_plus.cockpit")
+        expected = {
+            "company_id": self.company.id,
+            "period_type": "quarter",
+            "date_from": "2024-01-01",
+            "date_to": "2024-03-31",
+            "user_id": False,
+            "team_id": self.team_1.id,
+        }
+        self.assertEqual(action["params"], expected)
+        self.assertEqual(action["context"]["sales_plus_cockpit_filters"], expected)
+        # the cockpit takes these filters as they are
+        data = self.env["sales_plus.cockpit"].with_user(self.leader).get_cockpit_data(action["params"])
+        self.assertEqual(data["filters"], expected)
+
+    def test_pacing_alert_in_the_leader_language(self):
+        self._load_chinese()
+        self.company.sales_plus_pacing_elapsed_pct = 50
+        self.company.sales_plus_pacing_completion_pct = 40
+        self.leader.lang = "zh_CN"
+        self.env["sales_plus.target"].with_context(lang="en_US")._cron_pacing_alerts()
+        activity = self.seller_target.activity_ids
+        self.assertEqual(activity.user_id, self.leader)
+        self.assertIn("进度落后", activity.summary)
+        self.assertIn("销售额", activity.summary, "the target's metric in Chinese too")
+        self.assertNotIn("behind pace", self.seller_target.message_ids[0].body)
