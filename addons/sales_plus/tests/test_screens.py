@@ -153,6 +153,18 @@ class TestScreensGrading(ScreensMixin, RfmCommon):
         summaries = {activity.user_id: activity.summary for activity in activities}
         self.assertEqual(summaries[self.salesperson], "挽回休眠客户")
         self.assertEqual(summaries[other], "Win back a dormant customer")
+        # the notice of the others, too
+        self.Grade.sudo().with_context(lang="en_US")._rfm_schedule_win_back(
+            self.company_a,
+            [[self.salesperson.id, 3, [self.customers[2].id]]],
+            1,
+            fields.Date.to_date(NOW[:10]),
+        )
+        notice = self.env["mail.message"].search(
+            [("partner_ids", "in", self.salesperson.partner_id.ids), ("subject", "=", "需要挽回的休眠客户")]
+        )
+        self.assertEqual(len(notice), 1)
+        self.assertIn("休眠", notice.body)
 
 
 @tagged("post_install", "-at_install")
@@ -275,6 +287,18 @@ class TestScreensTargets(ScreensMixin, CockpitCommon):
         self.assertAlmostEqual(team.completion_rate, 0.2)
         # the same figures as the pacing alerts read
         self.assertEqual(targets.sudo()._pacing_actuals(), {t.id: t.actual_amount for t in targets.sudo()})
+
+    def test_salesperson_reads_the_progress_of_their_target(self):
+        self._order(self.seller_a, 2000.0, datetime(2024, 3, 4, 9))
+        mine = self.env["sales_plus.target"].with_user(self.seller_a).search([("metric", "=", "revenue")])
+        self.assertEqual(mine, self.seller_target)
+        rows = mine.read(["actual_amount", "completion_rate", "pace_rate"])
+        self.assertAlmostEqual(rows[0]["actual_amount"], 2000.0)
+        self.assertAlmostEqual(rows[0]["completion_rate"], 0.2)
+        self.assertAlmostEqual(rows[0]["pace_rate"], 0.3)  # 2000 of 10000 x 14/21 expected
+        action = mine.action_open_cockpit()
+        data = self.env["sales_plus.cockpit"].with_user(self.seller_a).get_cockpit_data(action["params"])
+        self.assertEqual(data["filters"]["user_id"], self.seller_a.id)
 
     def test_open_cockpit_on_the_target(self):
         action = self.team_target.with_user(self.leader).action_open_cockpit()
