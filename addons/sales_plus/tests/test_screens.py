@@ -1,6 +1,6 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime
+from datetime import date, datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -8,7 +8,7 @@ from lxml import etree
 
 from odoo import fields
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesPlusCommon
@@ -299,6 +299,20 @@ class TestScreensTargets(ScreensMixin, CockpitCommon):
         action = mine.action_open_cockpit()
         data = self.env["sales_plus.cockpit"].with_user(self.seller_a).get_cockpit_data(action["params"])
         self.assertEqual(data["filters"]["user_id"], self.seller_a.id)
+
+    def test_new_target_typed_in_the_form(self):
+        self._order(self.seller_b, 3000.0, datetime(2024, 3, 4, 9))
+        with Form(self.env["sales_plus.target"].with_user(self.manager)) as form:
+            form.user_id = self.seller_b
+            form.metric = "revenue"
+            form.date_from = date(2024, 3, 1)
+            form.amount = 6000.0
+            # the progress while typing, before the target is saved
+            self.assertAlmostEqual(form.actual_amount, 3000.0)
+            self.assertAlmostEqual(form.completion_rate, 0.5)
+        target = form.record
+        self.assertEqual(target.date_to, date(2024, 3, 31))
+        self.assertAlmostEqual(target.completion_rate, 0.5)
 
     def test_open_cockpit_on_the_target(self):
         action = self.team_target.with_user(self.leader).action_open_cockpit()
