@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo import fields
+from odoo.addons.sales_plus.models.sales_plus_stock_alert import _lt as stock_alert_lt
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -220,8 +221,14 @@ class TestScreensStockAlerts(ScreensMixin, SalesPlusCommon):
             )
         )
         alert._stock_alert_assign()
-        self.assertEqual(alert.activity_ids.summary, f"{self.order.name} 即将过期\uff1a库存未保留")
-        self.assertEqual(alert.activity_ids.user_id, self.salesperson)
+        activity = alert.activity_ids
+        self.assertEqual(activity.summary, f"{self.order.name} 即将过期\uff1a库存未保留")
+        self.assertEqual(activity.user_id, self.salesperson)
+        # resolved by the scan: the activity done with its feedback in the same language
+        alert._stock_alert_close_activities(stock_alert_lt("Resolved: the cause cleared."))
+        self.assertFalse(activity.active)
+        self.assertEqual(activity.feedback, "已解决\uff1a原因已消除。")
+        self.assertIn("已解决", str(alert.message_ids[0].body))
 
 
 @tagged("post_install", "-at_install")
