@@ -42,6 +42,8 @@ STATEMENT_READS = {
     ],
     "res.partner": ["commercial_partner_id", "active", "user_id"],
     "res.users": ["active", "sale_team_id", "company_ids"],
+    "crm.team": ["active", "company_id", "user_id", "sequence"],
+    "crm.team.member": ["active", "user_id", "crm_team_id"],
     "res.currency.rate": ["currency_id", "company_id", "name", "rate"],
     "account.move": [
         "commercial_partner_id",
@@ -108,7 +110,10 @@ class SalesPlusRfmGrade(models.Model):
         string="Sales Team",
         readonly=True,
         index=True,
-        help="The main sales team of the customer's salesperson.",
+        check_company=True,
+        help="The sales team of the customer's salesperson in the grade's company: their main "
+        "team when it is one of this company's, else another team of this company they are a "
+        "member or the leader of.",
     )
     last_order_date = fields.Date(readonly=True)
     recency_days = fields.Integer(
@@ -148,6 +153,12 @@ class SalesPlusRfmGrade(models.Model):
         readonly=True,
     )
     is_dormant = fields.Boolean(string="Dormant", readonly=True)
+    dormancy = fields.Selection(
+        selection=[("dormant", "Dormant")],
+        compute="_compute_dormancy",
+        help="A dormant customer's badge in the lists (the days since their last order exceed their "
+        "own rhythm, or the ceiling of the grading settings).",
+    )
     graded_on = fields.Datetime(readonly=True, help="When this grade last changed.")
     history_ids = fields.One2many(
         comodel_name="sales_plus.rfm.history",
@@ -163,6 +174,11 @@ class SalesPlusRfmGrade(models.Model):
         for grade in self:
             today = grade.company_id._sales_plus_rfm_today() if grade.company_id else fields.Date.today()
             grade.recency_days = (today - grade.last_order_date).days if grade.last_order_date else 0
+
+    @api.depends("is_dormant")
+    def _compute_dormancy(self):
+        for grade in self:
+            grade.dormancy = "dormant" if grade.is_dormant else False
 
     def _compute_history_ids(self):
         histories = self.env["sales_plus.rfm.history"].search(
@@ -343,15 +359,31 @@ class SalesPlusRfmGrade(models.Model):
                  GROUP BY partner_id
             ),
             refunds AS (%(refunds)s),
+            user_team AS (
+                -- the sales team of each salesperson in the company (a team of the
+                -- company, else one shared by all companies): their main team, else
+                -- the first other team they are a member of, else one they lead
+                SELECT DISTINCT ON (x.user_id) x.user_id, x.team_id
+                  FROM (SELECT m.user_id, m.crm_team_id AS team_id, FALSE AS led
+                          FROM crm_team_member m
+                         WHERE m.active
+                        UNION ALL
+                        SELECT t.user_id, t.id, TRUE FROM crm_team t WHERE t.user_id IS NOT NULL) x
+                  JOIN crm_team t ON t.id = x.team_id AND t.active
+                   AND (t.company_id = %(company)s OR t.company_id IS NULL)
+                  JOIN res_users u ON u.id = x.user_id
+                 ORDER BY x.user_id, t.company_id IS NULL, t.id IS DISTINCT FROM u.sale_team_id, x.led,
+                          t.sequence, t.id
+            ),
             base AS (
-                SELECT pp.partner_id, p.user_id, su.sale_team_id AS team_id, pp.last_order_date,
+                SELECT pp.partner_id, p.user_id, ut.team_id, pp.last_order_date,
                        %(today)s - pp.last_order_date AS recency,
                        pp.frequency::integer AS frequency,
                        ROUND(pp.amount + COALESCE(rf.refund, 0), %(digits)s) AS monetary,
                        ROUND(pp.median_gap::numeric, 1)::double precision AS median_gap_days
                   FROM per_partner pp
                   JOIN res_partner p ON p.id = pp.partner_id AND p.active
-                  LEFT JOIN res_users su ON su.id = p.user_id
+                  LEFT JOIN user_team ut ON ut.user_id = p.user_id
                   LEFT JOIN refunds rf ON rf.partner_id = pp.partner_id
             ),
             %(scored)s,
@@ -791,12 +823,19 @@ class SalesPlusRfmGrade(models.Model):
             return Activity
         activity_type = self.env.ref("sales_plus.mail_activity_type_sales_plus_win_back")
         partner_model = self.env["ir.model"]._get_id("res.partner")
+        # the summary in the language of its responsible, not of who runs the grading
+        responsibles = self.env["res.users"].sudo().browse([user_id for user_id, _total, _ids in win_back])
+        responsibles.fetch(["lang"])
+        summaries = {
+            lang: activity_type.with_context(lang=lang).summary for lang in set(responsibles.mapped("lang"))
+        }
+        langs = {user.id: user.lang for user in responsibles}
         vals_list = [
             {
                 "res_model_id": partner_model,
                 "res_id": partner_id,
                 "activity_type_id": activity_type.id,
-                "summary": activity_type.summary,
+                "summary": summaries[langs[user_id]],
                 "user_id": user_id,
                 "date_deadline": today,
                 "automated": True,

@@ -6,8 +6,11 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyGettext, LazyTranslate
 
 from ..tools import LOCK_STOCK_ALERT_SCAN, try_lock
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -268,7 +271,8 @@ class SalesPlusStockAlert(models.Model):
         updated = [row[1] for row in rows if row[0] == "updated"]
         resolved = [row[1] for row in rows if row[0] == "resolved"]
         if resolved:
-            alerts.browse(resolved)._stock_alert_close_activities(self.env._("Resolved: the cause cleared."))
+            # in the language of each responsible, not of the scan
+            alerts.browse(resolved)._stock_alert_close_activities(_lt("Resolved: the cause cleared."))
         alerts._stock_alert_to_assign(**scope)._stock_alert_assign()
         result.update(created=len(created), updated=len(updated), resolved=len(resolved))
         if created or updated or resolved:
@@ -896,7 +900,8 @@ class SalesPlusStockAlert(models.Model):
 
     def _stock_alert_close_activities(self, feedback):
         """Mark the open activities of the alerts of ``self`` done with
-        ``feedback``, as ``mail.activity.action_feedback`` does (a "done" message
+        ``feedback`` (a lazy term: in the language of each activity's
+        assignee), as ``mail.activity.action_feedback`` does (a "done" message
         on the alert, the activity archived with its feedback), in a fixed number
         of queries: the messages are logged in one batch. An activity that chains
         the next one, carries files or shares its alert with another takes
@@ -920,25 +925,35 @@ class SalesPlusStockAlert(models.Model):
                 a.activity_type_id.chaining_type == "trigger" or a.id in with_files or per_alert[a.res_id] > 1
             )
         )
-        if special:
-            special.action_feedback(feedback=feedback)
-            activities -= special
-            if not activities:
-                return
-        activities.user_id.partner_id.fetch(["name"])
-        qweb = self.env["ir.qweb"]
-        bodies = {
-            activity.res_id: qweb._render(
-                "mail.message_activity_done",
-                {
-                    "activity": activity,
-                    "feedback": feedback,
-                    "display_assignee": activity.user_id != self.env.user,
-                },
-                minimal_qcontext=True,
-            )
-            for activity in activities
+        activities.user_id.fetch(["lang"])
+        by_lang = activities.grouped(lambda activity: activity.user_id.lang)
+        texts = {
+            lang: feedback._translate(lang) if isinstance(feedback, LazyGettext) else feedback
+            for lang in by_lang
         }
+        for lang, lang_special in special.grouped(lambda activity: activity.user_id.lang).items():
+            lang_special.with_context(lang=lang).action_feedback(feedback=texts[lang])
+        activities -= special
+        if not activities:
+            return
+        activities.user_id.partner_id.fetch(["name"])
+        bodies = {}
+        for lang, lang_activities in activities.grouped(lambda activity: activity.user_id.lang).items():
+            qweb = self.env["ir.qweb"].with_context(lang=lang)
+            bodies.update(
+                {
+                    activity.res_id: qweb._render(
+                        "mail.message_activity_done",
+                        {
+                            "activity": activity.with_context(lang=lang),
+                            "feedback": texts[lang],
+                            "display_assignee": activity.user_id != self.env.user,
+                        },
+                        minimal_qcontext=True,
+                    )
+                    for activity in lang_activities
+                }
+            )
         alerts = self.sudo().browse(list(bodies))
         messages = alerts._message_log_batch(bodies, author_id=self.env.user.partner_id.id)
         # as a done activity is logged: in the Activities subtype, with its type
@@ -946,7 +961,8 @@ class SalesPlusStockAlert(models.Model):
         done_subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_activities")
         for activity_type, type_messages in messages.grouped(lambda m: type_by_alert[m.res_id]).items():
             type_messages.write({"subtype_id": done_subtype, "mail_activity_type_id": activity_type.id})
-        activities.write({"active": False, "feedback": feedback})
+        for lang, lang_activities in activities.grouped(lambda activity: activity.user_id.lang).items():
+            lang_activities.write({"active": False, "feedback": texts[lang]})
 
     def _stock_alert_prefetch(self):
         """Load what the names and summaries of ``self`` read, in a fixed number

@@ -72,6 +72,23 @@ class SalesPlusTarget(models.Model):
         help="For a team target: the targets of the team's members for the same "
         "metric, falling in the same period, added up.",
     )
+    actual_amount = fields.Monetary(
+        string="Actual",
+        compute="_compute_pacing_figures",
+        help="What the salesperson or team achieved over the target's period, as the Sales "
+        "Cockpit counts it (for new customers, a number of customers).",
+    )
+    completion_rate = fields.Float(
+        string="Completion",
+        compute="_compute_pacing_figures",
+        help="The actual over the target.",
+    )
+    pace_rate = fields.Float(
+        string="Pace",
+        compute="_compute_pacing_figures",
+        help="The actual over what should be done by today, by working days of the period: "
+        "100% is on pace, below is behind.",
+    )
     pacing_alert_date = fields.Date(
         readonly=True,
         copy=False,
@@ -81,6 +98,7 @@ class SalesPlusTarget(models.Model):
     # ---- Compute methods ----
 
     @api.depends("user_id", "team_id", "metric", "period_type", "date_from")
+    @api.depends_context("lang")
     def _compute_name(self):
         labels = dict(self._fields["metric"]._description_selection(self.env))
         for target in self:
@@ -123,6 +141,30 @@ class SalesPlusTarget(models.Model):
                 and target.date_from <= c.date_from
                 and c.date_to <= target.date_to
             )
+
+    @api.depends("user_id", "team_id", "metric", "date_from", "date_to", "company_id", "amount")
+    def _compute_pacing_figures(self):
+        """The actual, completion and pace of each target, from the figures the
+        pacing alerts read (:meth:`_pacing_actuals`): a fixed number of queries
+        per company, whatever the number of targets."""
+        measurable = self.filtered(
+            lambda t: t.company_id and t.date_from and t.date_to and (t.user_id or t.team_id) and t.metric
+        )
+        (self - measurable).update({"actual_amount": 0.0, "completion_rate": 0.0, "pace_rate": 0.0})
+        today = fields.Date.context_today(self)
+        for company, targets in measurable.grouped("company_id").items():
+            actuals = targets._pacing_actuals()
+            weekdays, holidays = self.env["sales_plus.cockpit"]._working_calendar(
+                company, min(targets.mapped("date_from")), max(targets.mapped("date_to"))
+            )
+            for target in targets:
+                actual = actuals[target.id]
+                figures = cockpit_pacing.pacing(
+                    target.amount, actual, target.date_from, target.date_to, today, weekdays, holidays
+                )
+                target.actual_amount = actual
+                target.completion_rate = figures["completion"] or 0.0
+                target.pace_rate = figures["pace"] or 0.0
 
     # ---- Constraint and onchange methods ----
 
@@ -207,6 +249,29 @@ class SalesPlusTarget(models.Model):
             "context": {"default_target_id": self.id},
         }
 
+    def action_open_cockpit(self):
+        """The Sales Cockpit on the target's period, salesperson or team and company.
+
+        The cockpit's filters (those ``sales_plus.cockpit.get_cockpit_data``
+        takes) travel as the client action's ``params`` and in its context
+        (``sales_plus_cockpit_filters``) for the cockpit to start from."""
+        self.ensure_one()
+        filters = {
+            "company_id": self.company_id.id,
+            "period_type": self.period_type,
+            "date_from": fields.Date.to_string(self.date_from),
+            "date_to": fields.Date.to_string(self.date_to),
+            "user_id": self.user_id.id,
+            "team_id": self.team_id.id,
+        }
+        return {
+            "type": "ir.actions.client",
+            "tag": "sales_plus.cockpit",
+            "name": self.env._("Sales Cockpit"),
+            "params": filters,
+            "context": {"sales_plus_cockpit_filters": filters},
+        }
+
     # ---- Pacing alerts (cron) ----
 
     @api.model
@@ -248,25 +313,29 @@ class SalesPlusTarget(models.Model):
             leaders = target._pacing_leaders()
             if not leaders:
                 continue
-            summary = self.env._(
-                "%(target)s is behind pace: %(completion)s%% done with %(elapsed)s%% of the period gone",
-                target=target.name,
-                completion=round(figures["completion"] * 100),
-                elapsed=round(figures["elapsed"] * 100),
-            )
-            for leader in leaders:
-                target.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    summary=summary,
-                    user_id=leader.id,
-                    date_deadline=today,
+            # each leader reads it in their language, not in the cron's: one
+            # message per language of the leaders (usually one)
+            for lang, lang_leaders in leaders.grouped("lang").items():
+                localized = target.with_context(lang=lang)
+                summary = localized.env._(
+                    "%(target)s is behind pace: %(completion)s%% done with %(elapsed)s%% of the period gone",
+                    target=localized.name,
+                    completion=round(figures["completion"] * 100),
+                    elapsed=round(figures["elapsed"] * 100),
                 )
-            target.message_post(
-                body=summary,
-                partner_ids=leaders.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-                message_type="comment",
-            )
+                for leader in lang_leaders:
+                    target.activity_schedule(
+                        activity_type_id=activity_type.id,
+                        summary=summary,
+                        user_id=leader.id,
+                        date_deadline=today,
+                    )
+                target.message_post(
+                    body=summary,
+                    partner_ids=lang_leaders.partner_id.ids,
+                    subtype_xmlid="mail.mt_comment",
+                    message_type="comment",
+                )
             late |= target
         late.pacing_alert_date = today
 
