@@ -14,9 +14,10 @@ from freezegun import freeze_time
 
 from odoo.addons.rpc.controllers.xmlrpc import RPC_FAULT_CODE_ACCESS_ERROR
 from odoo.exceptions import AccessError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .test_cockpit import MARCH, TODAY
 from .test_cockpit_figures import ADDITIVE, RATIOS, CockpitFiguresCommon
@@ -104,6 +105,59 @@ class TestTeamLeader(CockpitFiguresCommon, HttpCase):
             {"company_id": self.company.id, **MARCH}, "orders", {}
         )
         self.assertEqual(self._as(self.leader, "sale.order").search(action["domain"]), orders)
+
+    @freeze_time(TODAY)
+    def test_unassigned_order_outside_the_teams(self):
+        """Odoo's rule shows every salesperson the orders without salesperson;
+        the cockpit counts those of the leader's teams only."""
+        documents = self._scenario()
+        loose = self._order(self.nobody, 80.0, datetime(2024, 3, 9, 9), team=self.env["crm.team"])
+        self.assertEqual(
+            self._as(self.leader, "sale.order").search(MARCH_ORDERS), documents["team_1"] | loose
+        )
+        self.assertEqual(self._data(self.leader)["kpis"]["current"]["orders"], len(documents["team_1"]))
+        self.assertEqual(
+            self._as(self.leader, "sale.order").search([*MARCH_ORDERS, ("user_id", "!=", False)]),
+            documents["team_1"].filtered("user_id"),
+        )
+
+    def test_team_leader_rules_are_the_definition(self):
+        """Each Team Leader rule on Sales and Invoicing documents evaluates the
+        one scope definition."""
+        invoices = Domain("move_type", "in", ("out_invoice", "out_refund"))
+        rules = {
+            "sale_order_rule_team_leader": (["user_id"], "team_id", Domain.TRUE),
+            "sale_order_line_rule_team_leader": (["salesman_id"], "order_id.team_id", Domain.TRUE),
+            "sale_report_rule_team_leader": (["user_id"], "team_id", Domain.TRUE),
+            "account_move_rule_team_leader": (["invoice_user_id"], "team_id", invoices),
+            "account_move_line_rule_team_leader": (
+                ["move_id.invoice_user_id"],
+                "move_id.team_id",
+                Domain("move_id", "any", invoices),
+            ),
+            "account_invoice_report_rule_team_leader": (["invoice_user_id"], "team_id", Domain.TRUE),
+            "account_move_send_wizard_rule_team_leader": (
+                ["move_id.invoice_user_id"],
+                "move_id.team_id",
+                Domain("move_id", "any", invoices),
+            ),
+            "account_move_send_batch_wizard_rule_team_leader": (
+                ["move_ids.invoice_user_id"],
+                "move_ids.team_id",
+                Domain("move_ids", "any", invoices),
+            ),
+        }
+        team_leader = self.env.ref("sales_plus.group_sales_plus_team_leader")
+        for xmlid, (user_fields, team_field, base) in rules.items():
+            rule = self.env.ref(f"sales_plus.{xmlid}")
+            model = self.env[rule.model_id.model]
+            self.assertEqual(rule.groups, team_leader, xmlid)
+            for who in (self.leader, self.manager):
+                with self.subTest(rule=xmlid, user=who.login):
+                    self.assertEqual(
+                        Domain(safe_eval(rule.domain_force, {"user": who.sudo()})).optimize_full(model),
+                        (base & who._sales_plus_scope_domain(user_fields, team_field)).optimize_full(model),
+                    )
 
     @freeze_time(TODAY)
     def test_member_row_is_member_cockpit(self):
