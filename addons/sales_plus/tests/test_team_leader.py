@@ -6,6 +6,7 @@ team written on the document), through record rules that follow the teams'
 changes at once."""
 
 import importlib.util
+import io
 import xmlrpc.client
 from datetime import date, datetime
 from pathlib import Path
@@ -105,6 +106,29 @@ class TestTeamLeader(CockpitFiguresCommon, HttpCase):
             {"company_id": self.company.id, **MARCH}, "orders", {}
         )
         self.assertEqual(self._as(self.leader, "sale.order").search(action["domain"]), orders)
+        # the XLSX lists the same salespeople, never team 2's
+        data = self._data(self.leader)
+        action = self._as(self.leader, "sales_plus.cockpit").action_export_xlsx(MARCH)
+        content, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.leader)
+            ._render(action["report_name"], self.company.ids, data=action["data"])
+        )
+        import openpyxl  # noqa: PLC0415
+
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        cells = {
+            cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+        }
+        self.assertTrue({row["name"] for row in data["by_salesperson"]} <= cells)
+        self.assertNotIn(self.seller_b.name, cells)
+        # the pacing alerts read the team's figures of the leader's cockpit
+        target = self.env["sales_plus.target"].create(
+            {"team_id": self.team_1.id, "metric": "revenue", "date_from": "2024-03-01", "amount": 5000.0}
+        )
+        self.assertAlmostEqual(
+            target._pacing_actuals()[target.id], self._rows(data, "by_team")[self.team_1.id]["revenue"]
+        )
 
     @freeze_time(TODAY)
     def test_unassigned_order_outside_the_teams(self):
