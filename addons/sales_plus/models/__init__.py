@@ -1,6 +1,8 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import res_company
+from . import crm_team
+from . import crm_team_member
 from . import res_config_settings
 from . import res_users
 from . import res_users_settings

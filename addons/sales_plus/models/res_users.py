@@ -1,6 +1,6 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import api, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -12,8 +12,11 @@ class ResUsers(models.Model):
     #
     # The one definition of what a user may see of salesperson-owned records.
     # Record rules (security/ir_rules.xml evaluates _sales_plus_scope_domain with
-    # ``user``), ORM domains (cockpit drill-downs, the Regrade button) and raw
-    # SQL (cockpit figures) are all built from _sales_plus_scope_terms.
+    # ``user``: the Sales Plus models, and the orders and invoices of Team
+    # Leaders), ORM domains (cockpit drill-downs, the Regrade button) and raw
+    # SQL (cockpit figures) are all built from _sales_plus_scope_terms. The
+    # rules are cached: crm.team and crm.team.member call
+    # _sales_plus_scope_changed when a leader or a membership changes.
 
     def _sales_plus_scope(self):
         """Who and which teams the user may see, by Sales Plus group.
@@ -35,6 +38,13 @@ class ResUsers(models.Model):
             )
             team_ids = teams.ids
         return {"all": False, "user_ids": self.ids, "team_ids": team_ids}
+
+    @api.model
+    def _sales_plus_scope_changed(self):
+        """A team's leader or members changed: the record rules evaluated from
+        the scope (ir.rule._compute_domain, cached per user) are computed
+        again, at once and in every worker."""
+        self.env.registry.clear_cache()
 
     def _sales_plus_scope_terms(self, user_fields, team_field=None, membership=False):
         """The user's scope on a kind of record, as ``[(field, ids), ...]``: a

@@ -17,3 +17,4 @@ from . import test_cockpit_readonly
 from . import test_security
 from . import test_cockpit_figures
 from . import test_screens
+from . import test_team_leader

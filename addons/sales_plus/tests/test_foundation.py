@@ -35,9 +35,11 @@ class TestFoundation(SalesPlusCommon):
         has = {role: user.has_group for role, user in self.sp_users.items()}
         self.assertTrue(has["user"]("sales_team.group_sale_salesman"))
         self.assertFalse(has["user"]("sales_team.group_sale_salesman_all_leads"))
-        self.assertTrue(has["team_leader"]("sales_team.group_sale_salesman_all_leads"))
+        # Team Leaders read their teams' documents through the Sales Plus rules
+        self.assertFalse(has["team_leader"]("sales_team.group_sale_salesman_all_leads"))
         self.assertTrue(has["team_leader"]("sales_plus.group_sales_plus_user"))
         self.assertTrue(has["manager"]("sales_plus.group_sales_plus_team_leader"))
+        self.assertTrue(has["manager"]("sales_team.group_sale_salesman_all_leads"))
         self.assertFalse(has["manager"]("sales_team.group_sale_manager"))
         self.assertTrue(has["admin"]("sales_plus.group_sales_plus_manager"))
         self.assertTrue(has["admin"]("sales_team.group_sale_manager"))

@@ -715,9 +715,13 @@ class TestPriceApprovalFlow(PriceApprovalCommon):
         self.assertEqual(order.price_approval_state, "approved")
 
     def test_reviewer_without_access(self):
-        # the leader of another team reads the order but is not its approver
+        # the leader of another team does not even read the order; as a
+        # member of the order's team they read it but are not its approver
         order = self._order([(self.desk, 1, 90.0, 0.0)])
         order.with_user(self.salesperson).action_request_price_approval()
+        with self.assertRaises(AccessError):
+            self._decide(order, self.other_leader)
+        self.team.member_ids |= self.other_leader
         with self.assertRaisesRegex(UserError, "not an approver"):
             self._decide(order, self.other_leader)
         self.assertEqual(order.price_approval_state, "pending")
