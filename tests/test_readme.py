@@ -76,7 +76,17 @@ def free_port():
 def test_make_targets_of_the_readme_exist():
     named = readme_make_targets(README.read_text())
     assert {"demo", "test", "env", "pot", "bench", "screenshots"} <= named
-    assert named <= makefile_targets(), f"README names missing targets: {named - makefile_targets()}"
+    for path in DOCS:
+        named |= readme_make_targets(path.read_text())
+    assert named <= makefile_targets(), f"README or docs name missing targets: {named - makefile_targets()}"
+
+
+def test_benchmarks_of_the_docs_exist():
+    """Each `make bench BENCH=name` of the README and docs has its tests/bench_name.py."""
+    text = "\n".join(path.read_text() for path in [README, *DOCS])
+    names = set(re.findall(r"make bench BENCH=([a-z_]+)", text))
+    assert {"rfm", "cron"} <= names
+    assert all((ROOT / "tests" / f"bench_{name}.py").exists() for name in names), names
 
 
 def test_make_target_check_catches_a_missing_target():
