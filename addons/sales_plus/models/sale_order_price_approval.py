@@ -25,6 +25,9 @@ PRICE_APPROVAL_ORDER_PROTECTED = {
     "price_approval_level",
     "price_approval_state",
     "price_approval_approved_level",
+    "price_approval_deviation",
+    "price_approval_margin",
+    "price_approval_requested_date",
     "validation_status",
 }
 
@@ -62,6 +65,27 @@ class SaleOrder(models.Model):
         string="Approved Level",
         compute="_compute_price_approval_state",
         store=True,
+    )
+    price_approval_deviation = fields.Float(
+        string="Largest Deviation (%)",
+        compute="_compute_price_approval_figures",
+        store=True,
+        digits=(16, 2),
+        help="The largest deviation under the reference price among the lines that need an approval.",
+    )
+    price_approval_margin = fields.Float(
+        string="Lowest Approval Margin (%)",
+        compute="_compute_price_approval_figures",
+        store=True,
+        digits=(16, 2),
+        groups="base.group_user",
+        help="The lowest approval margin among the lines that need an approval.",
+    )
+    price_approval_requested_date = fields.Datetime(
+        string="Price Approval Requested On",
+        compute="_compute_price_approval_requested_date",
+        store=True,
+        help="When the open price approval was requested.",
     )
     price_approval_summary = fields.Text(
         compute="_compute_price_approval_summary",
@@ -102,6 +126,25 @@ class SaleOrder(models.Model):
                 order.price_approval_state = "rejected"
             else:
                 order.price_approval_state = "to_request"
+
+    @api.depends(
+        "order_line.price_approval_level",
+        "order_line.price_approval_deviation",
+        "order_line.price_approval_margin",
+    )
+    def _compute_price_approval_figures(self):
+        for order in self:
+            flagged = order.order_line.filtered("price_approval_level").sudo()
+            order.price_approval_deviation = max(flagged.mapped("price_approval_deviation"), default=0.0)
+            order.price_approval_margin = min(flagged.mapped("price_approval_margin"), default=0.0)
+
+    @api.depends("review_ids.status", "review_ids.price_approval_level")
+    def _compute_price_approval_requested_date(self):
+        for order in self:
+            open_reviews = order.review_ids.filtered(
+                lambda r: r.price_approval_level and r.status in ("waiting", "pending")
+            )
+            order.price_approval_requested_date = min(open_reviews.mapped("create_date"), default=False)
 
     @api.depends(
         "order_line.price_approval_level",

@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("sales_plus_price_approval_tour", {
         ...stepUtils.saveForm(),
         {
             content: "Request the approval",
-            trigger: ".o_sales_plus_price_approval_banner button[name=action_request_price_approval]",
+            trigger: ".o_statusbar_buttons button.btn-primary[name=action_request_price_approval]",
             run: "click",
         },
         {
