@@ -289,26 +289,10 @@ class SaleOrder(models.Model):
 
     def _validate_tier(self, tiers=False):
         # reached through validate_tier() or the comment wizard, which checked the decider
-        open_before = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
-        flow = price_approval_flow(self)
-        res = super(SaleOrder, flow)._validate_tier(tiers and tiers.with_env(flow.env))
-        decided = open_before.filtered(
-            lambda r: r.price_approval_level and r.status == "approved" and r.done_by == self.env.user
-        )
-        if decided:
-            self._price_approval_after_decision(decided, approved=True)
-        return res
+        return self._price_approval_decide("_validate_tier", "approved", tiers)
 
     def _rejected_tier(self, tiers=False):
-        open_before = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
-        flow = price_approval_flow(self)
-        res = super(SaleOrder, flow)._rejected_tier(tiers and tiers.with_env(flow.env))
-        decided = open_before.filtered(
-            lambda r: r.price_approval_level and r.status == "rejected" and r.done_by == self.env.user
-        )
-        if decided:
-            self._price_approval_after_decision(decided, approved=False)
-        return res
+        return self._price_approval_decide("_rejected_tier", "rejected", tiers)
 
     # ---- Sale hooks: nothing off-policy reaches the customer ----
 
@@ -586,6 +570,20 @@ class SaleOrder(models.Model):
                     order._price_approval_after_decision(self.env["tier.review"], approved=True)
                 else:
                     order._price_approval_sync_activities()
+
+    def _price_approval_decide(self, method, status, tiers):
+        """Run base_tier_validation's ``method`` (``_validate_tier`` or
+        ``_rejected_tier``) in the approval flow, then post and sync what the
+        current user just decided (the open price reviews now ``status``)."""
+        open_before = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
+        flow = price_approval_flow(self)
+        res = getattr(super(SaleOrder, flow), method)(tiers and tiers.with_env(flow.env))
+        decided = open_before.filtered(
+            lambda r: r.price_approval_level and r.status == status and r.done_by == self.env.user
+        )
+        if decided:
+            self._price_approval_after_decision(decided, approved=status == "approved")
+        return res
 
     def _price_approval_after_decision(self, reviews, approved):
         """Chatter, snapshot and activities once ``reviews`` are decided."""

@@ -13,7 +13,7 @@ from odoo.addons.sales_plus.models.sale_order_line_price_approval import SaleOrd
 from odoo.addons.sales_plus.tools import LOCK_PRICE_DECISION as _DECISION_LOCK_CLASS
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import SalesPlusCommon
 
@@ -1060,3 +1060,40 @@ class TestQuotationScreenUi(HttpCase, PriceApprovalCommon):
             "sales_plus_quotation_lines_tour",
             login="pa_salesperson",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPriceApprovalLineForm(PriceApprovalCommon):
+    """The salesperson types a price on a quotation line: the form shows the
+    deviation and the approval level before anything is saved."""
+
+    def test_price_deviation_level_as_typed(self):
+        form = Form(self.env["sale.order"].with_user(self.salesperson))
+        form.partner_id = self.customer
+        form.team_id = self.team
+        with form.order_line.new() as line:
+            line.product_id = self.desk
+            self.assertAlmostEqual(line.price_unit, 100.0)
+            self.assertAlmostEqual(line.price_approval_deviation, 0.0)
+            self.assertEqual(line.price_approval_level, 0)
+            line.price_unit = 90.0
+            self.assertAlmostEqual(line.price_approval_deviation, 10.0)
+            self.assertEqual(line.price_approval_level, 1)
+        self.assertEqual(form.price_approval_level, 1)
+        with form.order_line.edit(0) as line:
+            line.price_unit = 80.0
+            self.assertAlmostEqual(line.price_approval_deviation, 20.0)
+            self.assertEqual(line.price_approval_level, 2)
+            line.price_unit = 60.0
+            self.assertAlmostEqual(line.price_approval_deviation, 40.0)
+            self.assertEqual(line.price_approval_level, 3)
+            line.price_unit = 98.0
+            self.assertAlmostEqual(line.price_approval_deviation, 2.0)
+            self.assertEqual(line.price_approval_level, 0)
+            line.price_unit = 84.0
+        self.assertEqual(form.price_approval_level, 2)
+        self.assertEqual(form.price_approval_state, "to_request")
+        order = form.save()
+        self.assertAlmostEqual(order.order_line.price_approval_deviation, 16.0)
+        self.assertEqual(order.order_line.price_approval_level, 2)
+        self.assertEqual(order.price_approval_state, "to_request")
