@@ -3,7 +3,7 @@
     "name": "Sales Plus",
     "summary": "Customer grading, price-deviation approvals, reservation alerts "
     "and a sales performance cockpit",
-    "version": "19.0.1.0.1",
+    "version": "19.0.1.0.2",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-plus/sales_plus",
     "author": "Sales Plus developers",

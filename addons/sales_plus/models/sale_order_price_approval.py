@@ -281,7 +281,7 @@ class SaleOrder(models.Model):
             orders._price_approval_take_snapshot()
             for order in orders:
                 order._price_approval_post_message(
-                    self.env._("Price approval requested"),
+                    "requested",
                     price_reviews.filtered(lambda r, o=order: r.res_id == o.id),
                 )
             orders._price_approval_sync_activities()
@@ -530,7 +530,7 @@ class SaleOrder(models.Model):
             order.restart_validation()
         if worse_lines:
             self._price_approval_post_message(
-                self.env._("Price approval restarted: prices got worse than approved"),
+                "restarted",
                 self.env["tier.review"],
                 lines=worse_lines,
             )
@@ -593,33 +593,59 @@ class SaleOrder(models.Model):
             done = self.price_approval_state == "approved"
             if done:
                 self._price_approval_take_snapshot()
-            title = (
-                self.env._("Prices approved: the quotation may be sent and confirmed")
-                if done
-                else self.env._("Price approval: level approved, next level pending")
-            )
-            self._price_approval_post_message(title, reviews, partners=salesperson if done else None)
-        else:
             self._price_approval_post_message(
-                self.env._("Prices rejected: revise them and request the approval again"),
-                reviews,
-                partners=salesperson,
+                "approved" if done else "next_level", reviews, partners=salesperson if done else None
             )
+        else:
+            self._price_approval_post_message("rejected", reviews, partners=salesperson)
         self._price_approval_sync_activities()
 
-    def _price_approval_post_message(self, title, reviews, lines=None, partners=None):
+    def _price_approval_message_title(self, kind):
+        """The first line of a price approval chatter message, in the language of
+        the environment."""
+        if kind == "requested":
+            return self.env._("Price approval requested")
+        if kind == "restarted":
+            return self.env._("Price approval restarted: prices got worse than approved")
+        if kind == "approved":
+            return self.env._("Prices approved: the quotation may be sent and confirmed")
+        if kind == "next_level":
+            return self.env._("Price approval: level approved, next level pending")
+        return self.env._("Prices rejected: revise them and request the approval again")
+
+    def _price_approval_lang(self, partners=None):
+        """The language of a price approval text written on the order for people
+        (chatter messages): the one of whom it is addressed to (``partners``,
+        the first one with a language), else of the approvers whose turn it is,
+        else of the salesperson, else of the company. Activities are written in
+        their assignee's language (see _price_approval_sync_activities)."""
         self.ensure_one()
+        order = self.sudo()
+        candidates = list((partners or self.env["res.partner"]).sudo().mapped("lang"))
+        if order.state in ("draft", "sent"):
+            candidates += order._price_approval_current_reviews().reviewer_ids.mapped("lang")
+        candidates += [order.user_id.lang, order.company_id.partner_id.lang]
+        return next((lang for lang in candidates if lang), None) or self.env.lang
+
+    def _price_approval_post_message(self, kind, reviews, lines=None, partners=None):
+        """Post the price approval message ``kind`` (see _price_approval_message_title)
+        with the reviews and lines figures, in the language of its reader (see
+        _price_approval_lang)."""
+        self.ensure_one()
+        order = self.with_context(lang=self._price_approval_lang(partners))
         lines = lines if lines is not None else self.order_line.filtered("price_approval_level")
-        body = self.env["ir.qweb"]._render(
+        reviews = reviews.with_env(order.env)
+        body = order.env["ir.qweb"]._render(
             "sales_plus.price_approval_message",
             {
-                "title": title,
-                "order": self,
+                "title": order._price_approval_message_title(kind),
+                "order": order,
                 "reviews": reviews,
-                "lines": lines.sudo(),
+                "todo_by": {review.id: review._price_approval_todo_label() for review in reviews},
+                "lines": lines.with_env(order.env).sudo(),
             },
         )
-        self.sudo().message_post(
+        order.sudo().message_post(
             body=body,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
@@ -656,17 +682,19 @@ class SaleOrder(models.Model):
             if missing:
                 started |= current
             for user in missing:
+                # in the assignee's language
+                order_in_lang = order.with_context(lang=user.lang or self.env.lang)
                 vals_list.append(
                     {
                         "res_model_id": model,
                         "res_id": order.id,
                         "activity_type_id": activity_type.id,
                         "user_id": user.id,
-                        "summary": self.env._(
+                        "summary": order_in_lang.env._(
                             "Approve prices (level %(level)s)",
                             level=max(current.mapped("price_approval_level")),
                         ),
-                        "note": plaintext2html(order._price_approval_summary_text()),
+                        "note": plaintext2html(order_in_lang._price_approval_summary_text()),
                     }
                 )
         if vals_list:
@@ -676,14 +704,18 @@ class SaleOrder(models.Model):
             started.sudo().last_reminder_date = fields.Datetime.now()
 
     def _price_approval_remind(self, review):
+        """Remind the approvers of ``review``: one message per language of theirs."""
         self.ensure_one()
-        self.sudo().message_post(
-            body=self.env._(
-                "Reminder: the prices of %(order)s are waiting for your approval (%(level)s).",
-                order=self.name,
-                level=review.name,
-            ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-            partner_ids=review.reviewer_ids.partner_id.ids,
-        )
+        reviewers = review.sudo().reviewer_ids
+        for lang in sorted(set(reviewers.mapped("lang")), key=str):
+            order = self.with_context(lang=lang or self.env.lang)
+            order.sudo().message_post(
+                body=order.env._(
+                    "Reminder: the prices of %(order)s are waiting for your approval (%(level)s).",
+                    order=self.name,
+                    level=review.with_env(order.env).name,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=reviewers.filtered(lambda u, lg=lang: u.lang == lg).partner_id.ids,
+            )

@@ -31,12 +31,23 @@ class TierReview(models.Model):
         # (a Python term is translated only from its own module's .po files)
         res = super()._compute_todo_by()
         for review in self:
-            if review.reviewer_group_id:
-                review.todo_by = self.env._("Group %(group)s", group=review.reviewer_group_id.name)
-            elif len(review.reviewer_ids) > _TODO_BY_SHOWN:
-                review.todo_by = self.env._(
-                    "%(names)s (and %(count)s more)",
-                    names=", ".join(review.reviewer_ids[:_TODO_BY_SHOWN].mapped("display_name")),
-                    count=len(review.reviewer_ids) - _TODO_BY_SHOWN,
-                )
+            if review.reviewer_group_id or len(review.reviewer_ids) > _TODO_BY_SHOWN:
+                review.todo_by = review._price_approval_todo_label()
         return res
+
+    # ---- Business methods ----
+
+    def _price_approval_todo_label(self):
+        """Who is to decide, in the language of the environment (``todo_by`` is
+        stored in the language of whoever requested the approval)."""
+        self.ensure_one()
+        if self.reviewer_group_id:
+            return self.env._("Group %(group)s", group=self.reviewer_group_id.name)
+        names = self.reviewer_ids.mapped("display_name")
+        if len(names) > _TODO_BY_SHOWN:
+            return self.env._(
+                "%(names)s (and %(count)s more)",
+                names=", ".join(names[:_TODO_BY_SHOWN]),
+                count=len(names) - _TODO_BY_SHOWN,
+            )
+        return ", ".join(names)

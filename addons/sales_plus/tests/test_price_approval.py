@@ -48,7 +48,12 @@ class PriceApprovalCommon(SalesPlusCommon):
             }
         )
 
+        # the users work in English (the texts for them are written in their
+        # language), whatever the database's default language
+        cls.env["res.lang"]._activate_lang("en_US")
+
         def user(login, groups, **kw):
+            kw.setdefault("lang", "en_US")
             return new_test_user(
                 cls.env,
                 login=login,

@@ -63,7 +63,7 @@ registry.category("web_tour.tours").add("sales_plus_price_approval_leader_tour",
         },
         {
             content: "The quotation waits for the team leader",
-            trigger: ".o_data_row:contains(SP-TOUR-QUOTE):contains(Approval Desk)",
+            trigger: ".o_data_row:contains(SP-TOUR-QUOTE):contains(Approval Customer)",
         },
         {
             content: "Approve it",
