@@ -268,6 +268,9 @@ class SaleOrder(models.Model):
         reviews = super(SaleOrder, price_approval_flow(self)).request_validation()
         price_reviews = reviews.filtered("price_approval_level")
         if price_reviews:
+            # "to do by" is stored: computed now, in the requester's language,
+            # rather than in whatever environment flushes next
+            price_reviews.mapped("todo_by")
             unassigned = price_reviews.filtered(lambda r: not r.reviewer_ids)
             if unassigned:
                 raise UserError(
