@@ -1058,7 +1058,7 @@ class TestQuotationScreenUi(HttpCase, PriceApprovalCommon):
         order = self._order([(self.desk, 2, 90.0, 0.0), (self.chair, 1, 40.0, 0.0)], name="SP-LINES")
         desk, chair = order.order_line
         self.assertEqual((desk.price_approval_level, chair.price_approval_level), (1, 2))
-        desk.sudo().stock_alert_shortage = True
+        desk.sudo().write({"stock_alert_shortage": True, "stock_alert_shortage_qty": 2.0})
         order.sudo().stock_alert_at_risk = True
         self.start_tour(
             f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",

@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("sales_plus_quotation_lines_tour", {
         {
             content: "The level 1 line short of stock stays yellow, with the stock icon",
             trigger:
-                ".o_field_widget[name=order_line] .o_data_row.text-warning:not(.text-danger):contains(Approval Desk):has(.o_sales_plus_shortage_icon)",
+                ".o_field_widget[name=order_line] .o_data_row.text-warning:not(.text-danger):contains(Approval Desk):has(.o_sales_plus_shortage:contains(2))",
         },
         {
             content: "The level 2 line, not short, is red without the stock icon",
