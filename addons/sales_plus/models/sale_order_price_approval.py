@@ -644,7 +644,6 @@ class SaleOrder(models.Model):
                 "title": order._price_approval_message_title(kind),
                 "order": order,
                 "reviews": reviews,
-                "todo_by": {review.id: review._price_approval_todo_label() for review in reviews},
                 "lines": lines.with_env(order.env).sudo(),
             },
         )

@@ -1,6 +1,6 @@
 # Copyright 2026 Sales Plus developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 # reviewers named one by one in "Todo by" before "(and N more)", as base_tier_validation
 _TODO_BY_SHOWN = 3
@@ -24,6 +24,13 @@ class TierReview(models.Model):
         ]
     )
 
+    # who is to decide, in the reader's language: ``todo_by`` is stored in the
+    # requester's (the review table shows this one, see static/src/tier_validation)
+    price_approval_todo_by = fields.Char(
+        string="To Do By (Reader's Language)",
+        compute="_compute_price_approval_todo_by",
+    )
+
     # ---- Compute methods ----
 
     def _compute_todo_by(self):
@@ -34,6 +41,15 @@ class TierReview(models.Model):
             if review.reviewer_group_id or len(review.reviewer_ids) > _TODO_BY_SHOWN:
                 review.todo_by = review._price_approval_todo_label()
         return res
+
+    @api.depends("todo_by", "reviewer_group_id", "reviewer_ids")
+    @api.depends_context("lang")
+    def _compute_price_approval_todo_by(self):
+        for review in self:
+            if review.reviewer_group_id or len(review.reviewer_ids) > _TODO_BY_SHOWN:
+                review.price_approval_todo_by = review._price_approval_todo_label()
+            else:
+                review.price_approval_todo_by = review.todo_by
 
     # ---- Business methods ----
 

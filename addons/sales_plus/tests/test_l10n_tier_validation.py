@@ -4,7 +4,34 @@
 from lxml import etree
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+
+def _setup_chinese_approvals(cls):
+    """Simplified and Traditional Chinese with the terms of the modules, a company
+    and its price policy, a product at 1,000."""
+    cls.langs = ("zh_CN", "zh_TW")
+    for code in cls.langs:
+        cls.env["res.lang"]._activate_lang(code)
+    # one module at a time: the records named by several modules' .po files (the
+    # model sale.order) get each file's languages, whichever is read last
+    for module in ("sale", "base_tier_validation", "sale_tier_validation", "sales_plus"):
+        cls.env["ir.module.module"]._load_module_terms([module], list(cls.langs))
+    cls.env["sales_plus.price.rule"].search([]).action_archive()
+    cls.company = cls.env["res.company"].create({"name": "審批測試公司"})
+    cls.env["sales_plus.price.rule"].create(
+        {
+            "name": "Approval labels policy",
+            "company_id": cls.company.id,
+            "threshold_ids": [
+                Command.create({"kind": "deviation", "deviation_from": 5, "deviation_to": 15, "level": 1}),
+                Command.create({"kind": "deviation", "deviation_from": 15, "deviation_to": 100, "level": 2}),
+            ],
+        }
+    )
+    cls.product = cls.env["product.product"].create(
+        {"name": "Label Router", "list_price": 1000.0, "taxes_id": [Command.clear()]}
+    )
 
 
 @tagged("post_install", "-at_install")
@@ -16,32 +43,7 @@ class TestTierValidationChinese(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.langs = ("zh_CN", "zh_TW")
-        for code in cls.langs:
-            cls.env["res.lang"]._activate_lang(code)
-        # one module at a time: the records named by several modules' .po files (the
-        # model sale.order) get each file's languages, whichever is read last
-        for module in ("sale", "base_tier_validation", "sale_tier_validation", "sales_plus"):
-            cls.env["ir.module.module"]._load_module_terms([module], list(cls.langs))
-        cls.env["sales_plus.price.rule"].search([]).action_archive()
-        cls.company = cls.env["res.company"].create({"name": "審批測試公司"})
-        cls.env["sales_plus.price.rule"].create(
-            {
-                "name": "Approval labels policy",
-                "company_id": cls.company.id,
-                "threshold_ids": [
-                    Command.create(
-                        {"kind": "deviation", "deviation_from": 5, "deviation_to": 15, "level": 1}
-                    ),
-                    Command.create(
-                        {"kind": "deviation", "deviation_from": 15, "deviation_to": 100, "level": 2}
-                    ),
-                ],
-            }
-        )
-        cls.product = cls.env["product.product"].create(
-            {"name": "Label Router", "list_price": 1000.0, "taxes_id": [Command.clear()]}
-        )
+        _setup_chinese_approvals(cls)
 
     def _user(self, login, groups, lang="zh_TW"):
         return new_test_user(
@@ -252,6 +254,13 @@ class TestTierValidationChinese(TransactionCase):
         self.assertIn("<th>产品</th>", request.body)
         self.assertNotIn("Price approval", request.body)
         self.assertIn("（用户组）", request.body, "who is to decide, in the reader's script")
+        # the review table: "to do by" in the reader's language, whoever requested
+        level_2 = order.review_ids.filtered(lambda r: r.price_approval_level == 2)
+        self.assertTrue(level_2.reviewer_group_id)
+        self.assertTrue(level_2.todo_by.startswith("Group "), "stored in the requester's language")
+        for lang, suffix in (("zh_CN", "（用户组）"), ("zh_TW", "（群組）")):
+            label = level_2.with_user(leader).with_context(lang=lang).price_approval_todo_by
+            self.assertTrue(label.endswith(suffix), label)
 
         self._decide(order, leader)
         self.assertEqual(order.price_approval_state, "pending")
@@ -270,3 +279,34 @@ class TestTierValidationChinese(TransactionCase):
         approved = new_messages()
         self.assertIn("Prices approved: the quotation may be sent and confirmed", approved.body)
         self.assertIn(salesperson.partner_id, approved.partner_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewTableLanguageUi(HttpCase):
+    """An en_US salesperson asks a level 2 price approval; the zh_CN team leader
+    opens the review table: who is to decide is in Simplified Chinese."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        _setup_chinese_approvals(cls)
+
+    _user = TestTierValidationChinese._user
+    _pending_quotation = TestTierValidationChinese._pending_quotation
+
+    def test_review_table_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("en_US")
+        salesperson = self._user("tier_table_requester", "sales_plus.group_sales_plus_user", lang="en_US")
+        leader = self._user("tier_table_leader", "sales_plus.group_sales_plus_team_leader", lang="zh_CN")
+        leader.password = "tier_table_leader"
+        self._user("tier_table_manager", "sales_plus.group_sales_plus_manager", lang="zh_TW")
+        team = self.env["crm.team"].create(
+            {"name": "Table Team", "user_id": leader.id, "member_ids": [Command.set(salesperson.ids)]}
+        )
+        order = self._pending_quotation(salesperson, 800.0, team)
+        self.assertTrue(order.review_ids.filtered("reviewer_group_id").todo_by.startswith("Group "))
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "sales_plus_review_table_lang_tour",
+            login=leader.login,
+        )
