@@ -70,6 +70,7 @@
         "web.assets_backend": [
             "sales_plus/static/src/cockpit/**/*",
             "sales_plus/static/src/tier_validation/**/*",
+            "sales_plus/static/src/quotation/**/*",
         ],
         "web.assets_tests": [
             "sales_plus/static/tests/tours/**/*",

@@ -25,6 +25,9 @@ PRICE_APPROVAL_ORDER_PROTECTED = {
     "price_approval_level",
     "price_approval_state",
     "price_approval_approved_level",
+    "price_approval_deviation",
+    "price_approval_margin",
+    "price_approval_requested_date",
     "validation_status",
 }
 
@@ -62,6 +65,27 @@ class SaleOrder(models.Model):
         string="Approved Level",
         compute="_compute_price_approval_state",
         store=True,
+    )
+    price_approval_deviation = fields.Float(
+        string="Largest Deviation (%)",
+        compute="_compute_price_approval_figures",
+        store=True,
+        digits=(16, 2),
+        help="The largest deviation under the reference price among the lines that need an approval.",
+    )
+    price_approval_margin = fields.Float(
+        string="Lowest Approval Margin (%)",
+        compute="_compute_price_approval_figures",
+        store=True,
+        digits=(16, 2),
+        groups="base.group_user",
+        help="The lowest approval margin among the lines that need an approval.",
+    )
+    price_approval_requested_date = fields.Datetime(
+        string="Price Approval Requested On",
+        compute="_compute_price_approval_requested_date",
+        store=True,
+        help="When the open price approval was requested.",
     )
     price_approval_summary = fields.Text(
         compute="_compute_price_approval_summary",
@@ -102,6 +126,25 @@ class SaleOrder(models.Model):
                 order.price_approval_state = "rejected"
             else:
                 order.price_approval_state = "to_request"
+
+    @api.depends(
+        "order_line.price_approval_level",
+        "order_line.price_approval_deviation",
+        "order_line.price_approval_margin",
+    )
+    def _compute_price_approval_figures(self):
+        for order in self:
+            flagged = order.order_line.filtered("price_approval_level").sudo()
+            order.price_approval_deviation = max(flagged.mapped("price_approval_deviation"), default=0.0)
+            order.price_approval_margin = min(flagged.mapped("price_approval_margin"), default=0.0)
+
+    @api.depends("review_ids.status", "review_ids.price_approval_level")
+    def _compute_price_approval_requested_date(self):
+        for order in self:
+            open_reviews = order.review_ids.filtered(
+                lambda r: r.price_approval_level and r.status in ("waiting", "pending")
+            )
+            order.price_approval_requested_date = min(open_reviews.mapped("create_date"), default=False)
 
     @api.depends(
         "order_line.price_approval_level",
@@ -225,6 +268,9 @@ class SaleOrder(models.Model):
         reviews = super(SaleOrder, price_approval_flow(self)).request_validation()
         price_reviews = reviews.filtered("price_approval_level")
         if price_reviews:
+            # "to do by" is stored: computed now, in the requester's language,
+            # rather than in whatever environment flushes next
+            price_reviews.mapped("todo_by")
             unassigned = price_reviews.filtered(lambda r: not r.reviewer_ids)
             if unassigned:
                 raise UserError(
@@ -238,7 +284,7 @@ class SaleOrder(models.Model):
             orders._price_approval_take_snapshot()
             for order in orders:
                 order._price_approval_post_message(
-                    self.env._("Price approval requested"),
+                    "requested",
                     price_reviews.filtered(lambda r, o=order: r.res_id == o.id),
                 )
             orders._price_approval_sync_activities()
@@ -246,26 +292,10 @@ class SaleOrder(models.Model):
 
     def _validate_tier(self, tiers=False):
         # reached through validate_tier() or the comment wizard, which checked the decider
-        open_before = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
-        flow = price_approval_flow(self)
-        res = super(SaleOrder, flow)._validate_tier(tiers and tiers.with_env(flow.env))
-        decided = open_before.filtered(
-            lambda r: r.price_approval_level and r.status == "approved" and r.done_by == self.env.user
-        )
-        if decided:
-            self._price_approval_after_decision(decided, approved=True)
-        return res
+        return self._price_approval_decide("_validate_tier", "approved", tiers)
 
     def _rejected_tier(self, tiers=False):
-        open_before = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
-        flow = price_approval_flow(self)
-        res = super(SaleOrder, flow)._rejected_tier(tiers and tiers.with_env(flow.env))
-        decided = open_before.filtered(
-            lambda r: r.price_approval_level and r.status == "rejected" and r.done_by == self.env.user
-        )
-        if decided:
-            self._price_approval_after_decision(decided, approved=False)
-        return res
+        return self._price_approval_decide("_rejected_tier", "rejected", tiers)
 
     # ---- Sale hooks: nothing off-policy reaches the customer ----
 
@@ -503,7 +533,7 @@ class SaleOrder(models.Model):
             order.restart_validation()
         if worse_lines:
             self._price_approval_post_message(
-                self.env._("Price approval restarted: prices got worse than approved"),
+                "restarted",
                 self.env["tier.review"],
                 lines=worse_lines,
             )
@@ -544,6 +574,20 @@ class SaleOrder(models.Model):
                 else:
                     order._price_approval_sync_activities()
 
+    def _price_approval_decide(self, method, status, tiers):
+        """Run base_tier_validation's ``method`` (``_validate_tier`` or
+        ``_rejected_tier``) in the approval flow, then post and sync what the
+        current user just decided (the open price reviews now ``status``)."""
+        open_before = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
+        flow = price_approval_flow(self)
+        res = getattr(super(SaleOrder, flow), method)(tiers and tiers.with_env(flow.env))
+        decided = open_before.filtered(
+            lambda r: r.price_approval_level and r.status == status and r.done_by == self.env.user
+        )
+        if decided:
+            self._price_approval_after_decision(decided, approved=status == "approved")
+        return res
+
     def _price_approval_after_decision(self, reviews, approved):
         """Chatter, snapshot and activities once ``reviews`` are decided."""
         self.ensure_one()
@@ -552,33 +596,58 @@ class SaleOrder(models.Model):
             done = self.price_approval_state == "approved"
             if done:
                 self._price_approval_take_snapshot()
-            title = (
-                self.env._("Prices approved: the quotation may be sent and confirmed")
-                if done
-                else self.env._("Price approval: level approved, next level pending")
-            )
-            self._price_approval_post_message(title, reviews, partners=salesperson if done else None)
-        else:
             self._price_approval_post_message(
-                self.env._("Prices rejected: revise them and request the approval again"),
-                reviews,
-                partners=salesperson,
+                "approved" if done else "next_level", reviews, partners=salesperson if done else None
             )
+        else:
+            self._price_approval_post_message("rejected", reviews, partners=salesperson)
         self._price_approval_sync_activities()
 
-    def _price_approval_post_message(self, title, reviews, lines=None, partners=None):
+    def _price_approval_message_title(self, kind):
+        """The first line of a price approval chatter message, in the language of
+        the environment."""
+        if kind == "requested":
+            return self.env._("Price approval requested")
+        if kind == "restarted":
+            return self.env._("Price approval restarted: prices got worse than approved")
+        if kind == "approved":
+            return self.env._("Prices approved: the quotation may be sent and confirmed")
+        if kind == "next_level":
+            return self.env._("Price approval: level approved, next level pending")
+        return self.env._("Prices rejected: revise them and request the approval again")
+
+    def _price_approval_lang(self, partners=None):
+        """The language of a price approval text written on the order for people
+        (chatter messages): the one of whom it is addressed to (``partners``,
+        the first one with a language), else of the approvers whose turn it is,
+        else of the salesperson, else of the company. Activities are written in
+        their assignee's language (see _price_approval_sync_activities)."""
         self.ensure_one()
+        order = self.sudo()
+        candidates = list((partners or self.env["res.partner"]).sudo().mapped("lang"))
+        if order.state in ("draft", "sent"):
+            candidates += order._price_approval_current_reviews().reviewer_ids.mapped("lang")
+        candidates += [order.user_id.lang, order.company_id.partner_id.lang]
+        return next((lang for lang in candidates if lang), None) or self.env.lang
+
+    def _price_approval_post_message(self, kind, reviews, lines=None, partners=None):
+        """Post the price approval message ``kind`` (see _price_approval_message_title)
+        with the reviews and lines figures, in the language of its reader (see
+        _price_approval_lang)."""
+        self.ensure_one()
+        order = self.with_context(lang=self._price_approval_lang(partners))
         lines = lines if lines is not None else self.order_line.filtered("price_approval_level")
-        body = self.env["ir.qweb"]._render(
+        reviews = reviews.with_env(order.env)
+        body = order.env["ir.qweb"]._render(
             "sales_plus.price_approval_message",
             {
-                "title": title,
-                "order": self,
+                "title": order._price_approval_message_title(kind),
+                "order": order,
                 "reviews": reviews,
-                "lines": lines.sudo(),
+                "lines": lines.with_env(order.env).sudo(),
             },
         )
-        self.sudo().message_post(
+        order.sudo().message_post(
             body=body,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
@@ -615,17 +684,19 @@ class SaleOrder(models.Model):
             if missing:
                 started |= current
             for user in missing:
+                # in the assignee's language
+                order_in_lang = order.with_context(lang=user.lang or self.env.lang)
                 vals_list.append(
                     {
                         "res_model_id": model,
                         "res_id": order.id,
                         "activity_type_id": activity_type.id,
                         "user_id": user.id,
-                        "summary": self.env._(
+                        "summary": order_in_lang.env._(
                             "Approve prices (level %(level)s)",
                             level=max(current.mapped("price_approval_level")),
                         ),
-                        "note": plaintext2html(order._price_approval_summary_text()),
+                        "note": plaintext2html(order_in_lang._price_approval_summary_text()),
                     }
                 )
         if vals_list:
@@ -635,14 +706,18 @@ class SaleOrder(models.Model):
             started.sudo().last_reminder_date = fields.Datetime.now()
 
     def _price_approval_remind(self, review):
+        """Remind the approvers of ``review``: one message per language of theirs."""
         self.ensure_one()
-        self.sudo().message_post(
-            body=self.env._(
-                "Reminder: the prices of %(order)s are waiting for your approval (%(level)s).",
-                order=self.name,
-                level=review.name,
-            ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-            partner_ids=review.reviewer_ids.partner_id.ids,
-        )
+        reviewers = review.sudo().reviewer_ids
+        for lang in sorted(set(reviewers.mapped("lang")), key=str):
+            order = self.with_context(lang=lang or self.env.lang)
+            order.sudo().message_post(
+                body=order.env._(
+                    "Reminder: the prices of %(order)s are waiting for your approval (%(level)s).",
+                    order=self.name,
+                    level=review.with_env(order.env).name,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=reviewers.filtered(lambda u, lg=lang: u.lang == lg).partner_id.ids,
+            )

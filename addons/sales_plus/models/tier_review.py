@@ -198,23 +198,26 @@ class TierReview(models.Model):
                 )
 
     def _price_approval_log_admin_change(self, vals):
-        """The order's chatter tells who changed or deleted a decided review."""
-        labels = dict(self._fields["status"]._description_selection(self.env))
+        """The order's chatter tells who changed or deleted a decided review, in
+        the language of its reader (see sale.order._price_approval_lang)."""
         orders = self.env["sale.order"].sudo().browse({review.res_id for review in self})
         for review in self:
             order = orders.filtered(lambda o, r=review: o.id == r.res_id)
+            order = order.with_context(lang=order._price_approval_lang())
+            env = order.env
+            labels = dict(self._fields["status"]._description_selection(env))
             if vals is None:
-                body = self.env._(
+                body = env._(
                     "%(user)s deleted the price approval %(name)s (%(status)s).",
                     user=self.env.user.name,
-                    name=review.name,
+                    name=review.with_env(env).name,
                     status=labels.get(review.status),
                 )
             else:
-                body = self.env._(
+                body = env._(
                     "%(user)s changed the price approval %(name)s: %(old)s → %(new)s%(comment)s.",
                     user=self.env.user.name,
-                    name=review.name,
+                    name=review.with_env(env).name,
                     old=labels.get(review.status),
                     new=labels.get(vals.get("status", review.status)),
                     comment=f" ({vals['comment']})" if vals.get("comment") else "",

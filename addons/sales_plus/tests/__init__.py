@@ -18,3 +18,4 @@ from . import test_security
 from . import test_cockpit_figures
 from . import test_screens
 from . import test_team_leader
+from . import test_rfm_form

@@ -6,13 +6,14 @@ from datetime import datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.addons.sales_plus.models.sale_order_line_price_approval import SaleOrderLine as PriceApprovalLine
 from odoo.addons.sales_plus.tools import LOCK_PRICE_DECISION as _DECISION_LOCK_CLASS
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import SalesPlusCommon
 
@@ -47,7 +48,12 @@ class PriceApprovalCommon(SalesPlusCommon):
             }
         )
 
+        # the users work in English (the texts for them are written in their
+        # language), whatever the database's default language
+        cls.env["res.lang"]._activate_lang("en_US")
+
         def user(login, groups, **kw):
+            kw.setdefault("lang", "en_US")
             return new_test_user(
                 cls.env,
                 login=login,
@@ -909,3 +915,194 @@ class TestPriceApprovalUi(HttpCase, PriceApprovalCommon):
         self.assertIn("not in a state requiring customer signature", result["result"]["error"])
         self.assertFalse(order.signature)
         self.assertEqual(order.state, "draft")
+
+
+# what a quotation shows by default must fit 1600 px (with the chatter beside it)
+_QUOTATION_LINE_DEFAULT_COLUMNS = {
+    "sequence",
+    "product_id",
+    "product_template_id",
+    "name",
+    "product_uom_qty",
+    "stock_alert_shortage",
+    "qty_delivered",
+    "qty_at_date_widget",
+    "qty_invoiced",
+    "product_uom_id",
+    "price_unit",
+    "discount",
+    "tax_ids",
+    "price_approval_deviation",
+    "price_approval_level",
+    "price_subtotal",
+    "price_total",
+}
+_BLOCKED_STATES = "price_approval_state in ('to_request', 'pending', 'rejected')"
+
+
+@tagged("post_install", "-at_install")
+class TestQuotationScreen(PriceApprovalCommon):
+    """The quotation form and the approvals to do list as their users load them."""
+
+    def _arch(self, user, view_type="form", view_id=False, model="sale.order"):
+        views = self.env[model].with_user(user).get_views([(view_id, view_type)])
+        return etree.fromstring(views["views"][view_type]["arch"])
+
+    def _lines_list(self, user):
+        lists = self._arch(user).xpath("//field[@name='order_line']/list")
+        self.assertEqual(len(lists), 1)
+        return lists[0]
+
+    def test_row_colour_is_the_price_level_only(self):
+        lines = self._lines_list(self.salesperson)
+        self.assertEqual(lines.get("decoration-danger"), "price_approval_level >= 2")
+        self.assertIn("price_approval_level == 1", lines.get("decoration-warning"))
+        self.assertNotIn("stock_alert_shortage", lines.get("decoration-warning"))
+        # the shortage is a stock icon of its own, always shown
+        icons = lines.xpath("./field[@name='stock_alert_shortage'][@widget='sales_plus_shortage_icon']")
+        self.assertEqual(len(icons), 1)
+        self.assertFalse(icons[0].get("optional"))
+        self.assertNotEqual(icons[0].get("column_invisible"), "True")
+
+    def test_legend_under_the_lines(self):
+        form = self._arch(self.salesperson)
+        legends = form.xpath(
+            "//field[@name='order_line']/following-sibling::div[@name='sales_plus_line_legend']"
+        )
+        self.assertEqual(len(legends), 1)
+        text = " ".join(legends[0].itertext())
+        self.assertIn("level 1", text)
+        self.assertIn("level 2 or 3", text)
+        self.assertIn("Short of stock", text)
+        self.assertTrue(legends[0].xpath(".//i[contains(@class, 'fa-cubes')]"))
+
+    def test_default_columns_fit(self):
+        lines = self._lines_list(self.salesperson)
+        shown = {
+            node.get("name")
+            for node in lines.xpath("./field | ./widget")
+            if node.get("optional") != "hide" and node.get("column_invisible") not in ("True", "1")
+        }
+        self.assertIn("price_approval_level", shown)
+        self.assertIn("price_approval_deviation", shown)
+        self.assertLessEqual(shown, _QUOTATION_LINE_DEFAULT_COLUMNS, "other columns are optional (hidden)")
+        for name in ("price_approval_reference_price", "stock_alert_shortage_qty", "price_approval_margin"):
+            (node,) = lines.xpath(f"./field[@name='{name}']")
+            self.assertEqual(node.get("optional"), "hide", name)
+
+    def test_blocked_actions_not_primary(self):
+        header = self._arch(self.salesperson).xpath("//header")[0]
+        (request,) = header.xpath("./button[@name='action_request_price_approval']")
+        self.assertIn("btn-primary", request.get("class"))
+        for primary_id in ("quotation_send_primary", "action_confirm", "send_proforma_primary"):
+            for button in header.xpath(f"./button[@id='{primary_id}']"):
+                self.assertIn(_BLOCKED_STATES, button.get("invisible"), primary_id)
+        for secondary_id in ("sales_plus_quotation_send_blocked", "sales_plus_action_confirm_blocked"):
+            (button,) = header.xpath(f"./button[@id='{secondary_id}']")
+            self.assertIn("btn-secondary", button.get("class"))
+            self.assertIn(
+                "price_approval_state not in ('to_request', 'pending', 'rejected')", button.get("invisible")
+            )
+        # the blocked actions still explain why they are refused
+        order = self._order([(self.desk, 1, 90.0, 0.0)])
+        with self.assertRaisesRegex(UserError, "Request Approval"):
+            order.with_user(self.salesperson).action_quotation_send()
+
+    def test_approvals_to_do_list(self):
+        view = self.env.ref("sales_plus.sale_order_view_list_price_approval")
+        arch = self._arch(self.leader, "list", view.id)
+        shown = {
+            node.get("name"): node
+            for node in arch.xpath("./field")
+            if node.get("optional") != "hide" and node.get("column_invisible") not in ("True", "1")
+        }
+        for name in (
+            "partner_id",
+            "price_approval_requested_date",
+            "price_approval_deviation",
+            "price_approval_margin",
+        ):
+            self.assertIn(name, shown)
+        self.assertIsNone(shown["partner_id"].get("optional"), "the customer is always shown")
+        self.assertNotIn("price_approval_summary", shown, "the long summary is optional")
+        # margins follow sale_margin: internal users only
+        portal = new_test_user(self.env, login="pa_portal", groups="base.group_portal")
+        self.assertNotIn("price_approval_margin", self.env["sale.order"].with_user(portal).fields_get())
+        self.assertIn("price_approval_margin", self.env["sale.order"].with_user(self.leader).fields_get())
+
+    def test_approvals_to_do_figures(self):
+        order = self._order(
+            [(self.desk, 1, 90.0, 0.0), (self.chair, 1, 40.0, 0.0), (self.desk, 1, 100.0, 0.0)]
+        )
+        self.assertAlmostEqual(order.price_approval_deviation, 20.0)
+        self.assertAlmostEqual(order.price_approval_margin, 50.0)
+        self.assertFalse(order.price_approval_requested_date)
+        order.with_user(self.salesperson).action_request_price_approval()
+        requested = order.review_ids[:1].create_date
+        self.assertTrue(requested)
+        self.assertEqual(order.price_approval_requested_date, requested)
+        self._decide(order, self.leader)
+        self.assertEqual(order.price_approval_state, "pending", "the sales manager's turn")
+        self.assertEqual(order.price_approval_requested_date, requested, "waiting since the request")
+        self._decide(order, self.manager)
+        self.assertEqual(order.price_approval_state, "approved")
+        self.assertFalse(order.price_approval_requested_date)
+
+
+@tagged("post_install", "-at_install")
+class TestQuotationScreenUi(HttpCase, PriceApprovalCommon):
+    browser_size = "1600,1000"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesperson.password = "pa_salesperson"
+
+    def test_quotation_lines_at_1600px(self):
+        order = self._order([(self.desk, 2, 90.0, 0.0), (self.chair, 1, 40.0, 0.0)], name="SP-LINES")
+        desk, chair = order.order_line
+        self.assertEqual((desk.price_approval_level, chair.price_approval_level), (1, 2))
+        desk.sudo().write({"stock_alert_shortage": True, "stock_alert_shortage_qty": 2.0})
+        order.sudo().stock_alert_at_risk = True
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "sales_plus_quotation_lines_tour",
+            login="pa_salesperson",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestPriceApprovalLineForm(PriceApprovalCommon):
+    """The salesperson types a price on a quotation line: the form shows the
+    deviation and the approval level before anything is saved."""
+
+    def test_price_deviation_level_as_typed(self):
+        form = Form(self.env["sale.order"].with_user(self.salesperson))
+        form.partner_id = self.customer
+        form.team_id = self.team
+        with form.order_line.new() as line:
+            line.product_id = self.desk
+            self.assertAlmostEqual(line.price_unit, 100.0)
+            self.assertAlmostEqual(line.price_approval_deviation, 0.0)
+            self.assertEqual(line.price_approval_level, 0)
+            line.price_unit = 90.0
+            self.assertAlmostEqual(line.price_approval_deviation, 10.0)
+            self.assertEqual(line.price_approval_level, 1)
+        self.assertEqual(form.price_approval_level, 1)
+        with form.order_line.edit(0) as line:
+            line.price_unit = 80.0
+            self.assertAlmostEqual(line.price_approval_deviation, 20.0)
+            self.assertEqual(line.price_approval_level, 2)
+            line.price_unit = 60.0
+            self.assertAlmostEqual(line.price_approval_deviation, 40.0)
+            self.assertEqual(line.price_approval_level, 3)
+            line.price_unit = 98.0
+            self.assertAlmostEqual(line.price_approval_deviation, 2.0)
+            self.assertEqual(line.price_approval_level, 0)
+            line.price_unit = 84.0
+        self.assertEqual(form.price_approval_level, 2)
+        self.assertEqual(form.price_approval_state, "to_request")
+        order = form.save()
+        self.assertAlmostEqual(order.order_line.price_approval_deviation, 16.0)
+        self.assertEqual(order.order_line.price_approval_level, 2)
+        self.assertEqual(order.price_approval_state, "to_request")

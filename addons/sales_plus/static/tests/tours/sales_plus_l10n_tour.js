@@ -69,7 +69,7 @@ registry.category("web_tour.tours").add("sales_plus_price_approval_zh_TW_tour", 
         },
         {
             content: "Request the approval",
-            trigger: `${banner} button[name=action_request_price_approval]:contains(提交核准)`,
+            trigger: `.o_statusbar_buttons button.btn-primary[name=action_request_price_approval]:contains(提交核准)`,
             run: "click",
         },
         {

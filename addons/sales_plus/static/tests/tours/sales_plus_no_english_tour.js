@@ -94,7 +94,7 @@ function noEnglishTour() {
     return [
         noEnglish(
             "the price approvals to do",
-            ".o_list_view .o_data_row:has(button[name=validate_tier]) .o_data_cell[name=price_approval_summary]"
+            ".o_list_view .o_data_row:has(button[name=validate_tier]) .o_data_cell[name=price_approval_deviation]"
         ),
         {
             content: "Open the quotation waiting for the team leader",

@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("sales_plus_price_approval_tour", {
         ...stepUtils.saveForm(),
         {
             content: "Request the approval",
-            trigger: ".o_sales_plus_price_approval_banner button[name=action_request_price_approval]",
+            trigger: ".o_statusbar_buttons button.btn-primary[name=action_request_price_approval]",
             run: "click",
         },
         {
@@ -63,7 +63,7 @@ registry.category("web_tour.tours").add("sales_plus_price_approval_leader_tour",
         },
         {
             content: "The quotation waits for the team leader",
-            trigger: ".o_data_row:contains(SP-TOUR-QUOTE):contains(Approval Desk)",
+            trigger: ".o_data_row:contains(SP-TOUR-QUOTE):contains(Approval Customer)",
         },
         {
             content: "Approve it",

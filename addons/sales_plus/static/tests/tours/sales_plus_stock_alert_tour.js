@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("sales_plus_stock_alert_tour", {
         },
         {
             content: "The short line shows the missing quantity",
-            trigger: '.o_field_one2many[name="order_line"] .o_data_row.text-danger td[name="stock_alert_shortage_qty"]:contains("7")',
+            trigger: '.o_field_one2many[name="order_line"] .o_data_row .o_sales_plus_shortage:contains("7")',
         },
     ],
 });
