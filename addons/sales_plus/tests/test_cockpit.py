@@ -1285,12 +1285,15 @@ class TestCockpitQueries(CockpitCommon):
 @tagged("post_install", "-at_install")
 class TestCockpitTour(HttpCase):
     def test_cockpit_tour(self):
+        # the tour reads English labels
+        self.env["res.lang"]._activate_lang("en_US")
         manager = new_test_user(
             self.env,
             login="cockpit_tour_manager",
             password="cockpit_tour_manager",
             groups="base.group_user,sales_plus.group_sales_plus_manager",
             tz="UTC",
+            lang="en_US",
         )
         partner = self.env["res.partner"].create({"name": "Cockpit Tour Customer"})
         product = self.env["product.product"].create({"name": "Cockpit Tour Product", "list_price": 10.0})

@@ -6,7 +6,7 @@ import re
 from lxml import etree
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.misc import format_amount, formatLang
 
 from .common import SalesPlusCommon
@@ -121,6 +121,20 @@ class TestCockpitWanUnitsSetting(SalesPlusCommon):
         self.assertFalse(settings.sales_plus_cockpit_wan_units)
         # the web client reads user settings from this dictionary (session info)
         self.assertIn("sales_plus_cockpit_wan_units", settings._res_users_settings_format())
+
+    def test_on_by_default_for_chinese_readers(self):
+        """万 / 萬 is the default of a user reading Chinese (who may switch it off)."""
+        for lang in ("zh_CN", "zh_TW"):
+            self.env["res.lang"]._activate_lang(lang)
+            user = new_test_user(self.env, login=f"wan_{lang}", lang=lang)
+            self.assertTrue(self._settings(user).sales_plus_cockpit_wan_units, lang)
+        chosen = self.env["res.users.settings"].create(
+            {
+                "user_id": new_test_user(self.env, login="wan_off", lang="zh_CN").id,
+                "sales_plus_cockpit_wan_units": False,
+            }
+        )
+        self.assertFalse(chosen.sales_plus_cockpit_wan_units)
 
     def test_user_switches_it_for_themselves(self):
         user = self.sp_users["user"]
