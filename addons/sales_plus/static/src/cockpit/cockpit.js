@@ -302,6 +302,10 @@ export class SalesCockpit extends Component {
         return sort.asc ? "fa fa-sort-asc" : "fa fa-sort-desc";
     }
 
+    showAllLabel(hidden) {
+        return _t("Show all (%(count)s more)", { count: hidden });
+    }
+
     toggleShowAll(table) {
         this.state.showAll[table.key] = !this.state.showAll[table.key];
     }
