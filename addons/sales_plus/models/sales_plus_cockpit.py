@@ -22,6 +22,8 @@ BUCKETS = (CURRENT, PREVIOUS, LAST_YEAR)
 UNGRADED_SEGMENT = -1
 UNGRADED_ABC = "none"
 RANKING_SIZE = 10
+# the drill-downs of the pipeline figures (tools/cockpit_metrics.PIPELINE_METRICS)
+PIPELINE_DRILLS = ("open_quotations", "price_approval_waiting", "quotations_created", "quotations_converted")
 PARETO_SIZE = 20
 # the salesperson and sales team of the documents the figures count: a document
 # belongs to the team written on it (see res.users._sales_plus_scope_terms)
@@ -42,6 +44,20 @@ SOURCES = {
             "margin",
         ],
     ),
+    "quotations": (
+        "sale.order",
+        [
+            "state",
+            "company_id",
+            "create_date",
+            "user_id",
+            "team_id",
+            "amount_untaxed",
+            "currency_rate",
+            "price_approval_state",
+        ],
+    ),
+    "reviews": ("tier.review", ["model", "res_id", "status"]),
     "order_lines": (
         "sale.order.line",
         ["order_id", "product_id", "price_subtotal", "margin", "product_uom_qty", "display_type"],
@@ -144,6 +160,8 @@ class SalesPlusCockpit(models.AbstractModel):
                 :RANKING_SIZE
             ],
             "pareto": figures["pareto"],
+            "pipeline_metrics": labels["pipeline_metrics"],
+            "pipeline": self._query_pipeline(filters, periods),
         }
         payload.update(self._segment_breakdowns(figures["segments"]))
         return payload
@@ -192,6 +210,21 @@ class SalesPlusCockpit(models.AbstractModel):
                 domain.append(("cockpit_customer_id", "in", partner_ids))
             name = self.env._("Orders")
             return self._list_action(name, "sale.order", domain)
+        if kind in PIPELINE_DRILLS:
+            domain = [("company_id", "=", company_id), *self._scope_domain("sale.order", drill)]
+            if kind in ("open_quotations", "price_approval_waiting"):
+                domain.append(("state", "in", ("draft", "sent")))
+            if kind == "price_approval_waiting":
+                domain.append(("price_approval_state", "=", "pending"))
+            if kind in ("quotations_created", "quotations_converted"):
+                begin, stop = self._utc_bounds(start, end)
+                domain += [
+                    ("create_date", ">=", fields.Datetime.to_string(begin)),
+                    ("create_date", "<", fields.Datetime.to_string(stop)),
+                ]
+            if kind == "quotations_converted":
+                domain.append(("state", "=", "sale"))
+            return self._list_action(self.env._("Quotations"), "sale.order", domain)
         if kind in ("invoices", "refunds", "overdue", "due"):
             domain = [("company_id", "=", company_id), ("state", "=", "posted")]
             today = self._today()
@@ -545,6 +578,58 @@ class SalesPlusCockpit(models.AbstractModel):
         )
         rows = self._copy_buckets(rows, periods)
         return self._split_levels(rows, columns)
+
+    def _query_pipeline(self, filters, periods):
+        """The pipeline figures (tools/cockpit_metrics.PIPELINE_METRICS), in one
+        query: the quotations open today (count, amount in company currency),
+        those waiting for a price approval and how long since it was requested
+        (the oldest open review of the order), and of the quotations created in
+        the period the share confirmed to date. No None: zeros when nothing."""
+        self._flush_sources("quotations", "reviews")
+        begin, stop = self._utc_bounds(*periods[CURRENT])
+        row = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH q AS (
+                    SELECT so.state IN ('draft', 'sent') AS open,
+                           so.create_date >= %(begin)s AND so.create_date < %(stop)s AS created,
+                           so.state = 'sale' AS converted,
+                           so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
+                           EXTRACT(EPOCH FROM %(now)s::timestamp - review.requested) / 86400 AS waiting_days
+                      FROM sale_order so
+                      LEFT JOIN LATERAL (
+                               SELECT MIN(r.create_date) AS requested
+                                 FROM tier_review r
+                                WHERE r.model = 'sale.order' AND r.res_id = so.id
+                                  AND r.status IN ('waiting', 'pending')
+                           ) review ON so.price_approval_state = 'pending'
+                     WHERE so.company_id = %(company)s
+                       AND (so.state IN ('draft', 'sent')
+                            OR (so.create_date >= %(begin)s AND so.create_date < %(stop)s))
+                       AND %(scope)s
+                )
+                SELECT COUNT(*) FILTER (WHERE open) AS open_quotations,
+                       COALESCE(SUM(amount) FILTER (WHERE open), 0) AS open_quotations_amount,
+                       COUNT(*) FILTER (WHERE open AND waiting_days IS NOT NULL) AS price_approval_waiting,
+                       COALESCE(MAX(waiting_days) FILTER (WHERE open), 0) AS price_approval_oldest_days,
+                       COALESCE(AVG(waiting_days) FILTER (WHERE open), 0) AS price_approval_average_days,
+                       COUNT(*) FILTER (WHERE created) AS quotations_created,
+                       COUNT(*) FILTER (WHERE created AND converted) AS quotations_converted
+                  FROM q
+                """,
+                begin=begin,
+                stop=stop,
+                now=fields.Datetime.now(),
+                company=filters["company_id"],
+                scope=self._scope_sql(filters, "sale.order", "so"),
+            )
+        )[0]
+        figures = {
+            key: float(value) if key.endswith("_days") or key.endswith("_amount") else value
+            for key, value in row.items()
+        }
+        figures["conversion_rate"] = ratio(row["quotations_converted"], row["quotations_created"])
+        return figures
 
     def _order_lines_sql(self, filters, start, end):
         """Revenue, margin and quantity by product of the confirmed orders of

@@ -26,7 +26,8 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
             {"num_format": xlsx_currency_format(currency["symbol"], currency["position"], currency["digits"])}
         )
         percent = workbook.add_format({"num_format": "0.0%"})
-        formats = {"percent": percent, "money": money, "count": None}
+        days = workbook.add_format({"num_format": "0.0"})
+        formats = {"percent": percent, "money": money, "count": None, "days": days}
         right = workbook.add_format({"align": "right"})
 
         def write(sheet, row, col, value, kind, cell_format=None):
@@ -78,6 +79,13 @@ class SalesPlusCockpitXlsx(models.AbstractModel):
             write(sheet, row, 3, figures["completion"], "percent")
             write(sheet, row, 4, figures["expected"], kind)
             write(sheet, row, 5, figures["forecast"], kind)
+        row += 2
+        sheet.write(row, 0, self.env._("Pipeline"), bold)
+        for key, label, kind, definition in labels["pipeline"]:
+            row += 1
+            sheet.write(row, 0, label)
+            write(sheet, row, 1, payload["pipeline"][key], kind)
+            sheet.write(row, 4, definition)
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 3, 18)
         sheet.set_column(4, 4, 80)

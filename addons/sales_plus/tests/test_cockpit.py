@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import io
+import xmlrpc.client
 from datetime import date, datetime, timedelta
 
 import xlsxwriter
@@ -14,11 +15,12 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from ..tools.cockpit_metrics import METRICS, TARGET_METRIC_KEYS
+from ..tools.cockpit_metrics import METRICS, PIPELINE_METRICS, TARGET_METRIC_KEYS
 
 TODAY = "2024-03-20 10:00:00"
 # SQL queries of one cockpit payload, whatever the number of salespeople, teams,
-# targets and months: 8 for the figures, the rest reads names, targets and filters
+# targets and months: 9 for the figures (the pipeline one of them), the rest reads
+# names, targets and filters (33 when nothing is left to read)
 QUERIES = 34
 MARCH = {"period_type": "month", "date_from": "2024-03-01"}
 
@@ -94,7 +96,8 @@ class CockpitCommon(AccountTestInvoicingCommon):
         )
         if confirm:
             order.action_confirm()
-        order.date_order = when
+        if when:
+            order.date_order = when
         return order
 
     def _invoice(self, order, when, pay=None):
@@ -741,7 +744,8 @@ class TestCockpitTargets(CockpitCommon):
         other = self._target(user_id=self.seller_b.id)
         Target = self.env["sales_plus.target"]
         self.assertEqual(Target.with_user(self.seller_a).search([]), own)
-        with self.assertRaisesRegex(AccessError, "not allowed to create"):
+        # the model named in any language the database speaks
+        with self.assertRaisesRegex(AccessError, r"sales_plus\.target"):
             Target.with_user(self.seller_a).create(
                 {"user_id": self.seller_a.id, "metric": "margin", "date_from": "2024-03-01", "amount": 1}
             )
@@ -1086,6 +1090,140 @@ class TestCockpitMetrics(CockpitCommon):
         every = Partner.search(cockpit.get_drilldown_action(MARCH, "customers")["domain"])
         self.assertEqual((returning, new), (self.customer_us, self.customer_cn))
         self.assertEqual(every, returning | new)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitPipeline(CockpitCommon):
+    """Open quotations, price approvals waiting and their age, conversion of
+    the period's quotations: computed in the database, in the user's scope."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a 10 % discount on the list price needs a level 1 approval (team leader)
+        cls.env["sales_plus.price.rule"].create(
+            {
+                "name": "Cockpit pipeline policy",
+                "company_id": False,
+                "threshold_ids": [
+                    Command.create(
+                        {"kind": "deviation", "deviation_from": 5, "deviation_to": 100, "level": 1}
+                    )
+                ],
+            }
+        )
+
+    def _created(self, records, when):
+        """Set the creation date (what the conversion counts by) of ``records``."""
+        records.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET create_date = %s WHERE id = ANY(%s)",
+                SQL.identifier(records._table),
+                when,
+                records.ids,
+            )
+        )
+        records.invalidate_recordset(["create_date"])
+
+    def _waiting(self, order, since):
+        """Request the price approval of ``order``, requested at ``since``."""
+        order.with_user(order.user_id).action_request_price_approval()
+        self.assertEqual(order.price_approval_state, "pending")
+        self._created(order.review_ids, since)
+
+    @freeze_time(TODAY)
+    def test_pipeline_figures_and_scope(self):
+        waiting_1 = self._order(self.seller_a, 90.0, None, confirm=False)
+        waiting_2 = self._order(self.seller_a, 90.0, None, confirm=False)
+        self._waiting(waiting_1, datetime(2024, 3, 10, 10))
+        self._waiting(waiting_2, datetime(2024, 3, 16, 10))
+        open_b = self._order(self.seller_b, 300.0, None, confirm=False, currency="EUR")  # 150 USD
+        confirmed = self._order(self.seller_a, 100.0, datetime(2024, 3, 4, 9))
+        lost = self._order(self.seller_b, 100.0, None, confirm=False)
+        lost._action_cancel()
+        february = self._order(self.seller_a, 100.0, datetime(2024, 2, 4, 9))
+        self._created(waiting_1 | waiting_2 | open_b | confirmed | lost, datetime(2024, 3, 5, 9))
+        self._created(february, datetime(2024, 2, 4, 9))
+
+        pipeline = self._data(self.manager)["pipeline"]
+        self.assertEqual(pipeline["open_quotations"], 3)
+        self.assertAlmostEqual(pipeline["open_quotations_amount"], 330.0)
+        self.assertEqual(pipeline["price_approval_waiting"], 2)
+        self.assertAlmostEqual(pipeline["price_approval_oldest_days"], 10.0)
+        self.assertAlmostEqual(pipeline["price_approval_average_days"], 7.0)
+        self.assertEqual((pipeline["quotations_created"], pipeline["quotations_converted"]), (5, 1))
+        self.assertAlmostEqual(pipeline["conversion_rate"], 0.2)
+
+        # a salesperson sees their own quotations only
+        own = self._data(self.seller_a)["pipeline"]
+        self.assertEqual((own["open_quotations"], own["price_approval_waiting"]), (2, 2))
+        self.assertAlmostEqual(own["open_quotations_amount"], 180.0)
+        self.assertEqual((own["quotations_created"], own["quotations_converted"]), (3, 1))
+        seller_b = self._data(self.seller_b)["pipeline"]
+        self.assertEqual(
+            (seller_b["price_approval_waiting"], seller_b["price_approval_oldest_days"]), (0, 0.0)
+        )
+        self.assertEqual(
+            self._data(self.seller_b, user_id=self.seller_a.id)["pipeline"]["open_quotations"], 0
+        )
+
+        # the drill-downs list the same quotations
+        cockpit = self.env["sales_plus.cockpit"].with_user(self.seller_a)
+        Order = self.env["sale.order"].with_user(self.seller_a)
+        for drill, expected in (
+            ("open_quotations", waiting_1 | waiting_2),
+            ("price_approval_waiting", waiting_1 | waiting_2),
+            ("quotations_created", waiting_1 | waiting_2 | confirmed),
+            ("quotations_converted", confirmed),
+        ):
+            self.assertEqual(
+                Order.search(cockpit.get_drilldown_action(MARCH, drill)["domain"]), expected, drill
+            )
+
+    @freeze_time(TODAY)
+    def test_empty_pipeline_travels_by_xmlrpc(self):
+        """Nothing open, nothing created: zeros, the rate without a value; no None."""
+        data = self._data(self.manager, period_type="year", date_from="2001-01-01")
+        self.assertEqual(
+            data["pipeline"],
+            {
+                "open_quotations": 0,
+                "open_quotations_amount": 0.0,
+                "price_approval_waiting": 0,
+                "price_approval_oldest_days": 0.0,
+                "price_approval_average_days": 0.0,
+                "quotations_created": 0,
+                "quotations_converted": 0,
+                "conversion_rate": False,
+            },
+        )
+        self.assertTrue(xmlrpc.client.dumps((data,), allow_none=False))
+
+    @freeze_time(TODAY)
+    def test_pipeline_in_registry_and_exports(self):
+        self._order(self.seller_a, 90.0, None, confirm=False)
+        data = self._data()
+        self.assertEqual([m["key"] for m in data["pipeline_metrics"]], [m.key for m in PIPELINE_METRICS])
+        self.assertEqual(set(data["pipeline"]), {m.key for m in PIPELINE_METRICS})
+        cockpit = self.env["sales_plus.cockpit"].with_user(self.manager)
+        action = cockpit.action_export_xlsx(MARCH)
+        Report = self.env["ir.actions.report"].with_user(self.manager)
+        content, __ = Report._render(action["report_name"], self.company.ids, data=action["data"])
+        import openpyxl  # noqa: PLC0415
+
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+        cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+        # the labels in the manager's language, as the export writes them
+        label = {m["key"]: m["label"] for m in cockpit.get_cockpit_data(MARCH)["pipeline_metrics"]}
+        self.assertEqual(cells[label["open_quotations"]], 1)
+        self.assertAlmostEqual(cells[label["open_quotations_amount"]], 90.0)
+        # the quotation was created today, not in March: no rate
+        self.assertEqual(cells[label["conversion_rate"]], "—")
+        html = Report._render_qweb_html(
+            "sales_plus.report_cockpit_summary", self.company.ids, data=action["data"]
+        )[0]
+        self.assertIn(label["price_approval_waiting"].encode(), html)
 
 
 @tagged("post_install", "-at_install")

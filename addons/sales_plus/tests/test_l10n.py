@@ -6,7 +6,7 @@ import re
 from lxml import etree
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.misc import format_amount, formatLang
 
 from .common import SalesPlusCommon
@@ -116,33 +116,42 @@ class TestCockpitWanUnitsSetting(SalesPlusCommon):
     def _settings(self, user):
         return self.env["res.users.settings"]._find_or_create_for_user(user)
 
-    def test_off_by_default_and_sent_to_the_web_client(self):
-        settings = self._settings(self.sp_users["user"])
+    def test_off_by_default_in_english_and_sent_to_the_web_client(self):
+        self.env["res.lang"]._activate_lang("en_US")
+        settings = self._settings(new_test_user(self.env, login="wan_en_US", lang="en_US"))
         self.assertFalse(settings.sales_plus_cockpit_wan_units)
         # the web client reads user settings from this dictionary (session info)
         self.assertIn("sales_plus_cockpit_wan_units", settings._res_users_settings_format())
 
+    def test_on_by_default_for_chinese_readers(self):
+        """万 / 萬 is the default of a user reading Chinese (who may switch it off)."""
+        for lang in ("zh_CN", "zh_TW"):
+            self.env["res.lang"]._activate_lang(lang)
+            user = new_test_user(self.env, login=f"wan_{lang}", lang=lang)
+            self.assertTrue(self._settings(user).sales_plus_cockpit_wan_units, lang)
+
     def test_user_switches_it_for_themselves(self):
         user = self.sp_users["user"]
         settings = self._settings(user).with_user(user)
-        changed = settings.set_res_users_settings({"sales_plus_cockpit_wan_units": True})
-        self.assertTrue(changed["sales_plus_cockpit_wan_units"])
-        settings.invalidate_recordset()
-        self.assertTrue(self._settings(user).sales_plus_cockpit_wan_units)
-        settings.set_res_users_settings({"sales_plus_cockpit_wan_units": False})
-        settings.invalidate_recordset()
-        self.assertFalse(self._settings(user).sales_plus_cockpit_wan_units)
+        for value in (not settings.sales_plus_cockpit_wan_units, settings.sales_plus_cockpit_wan_units):
+            changed = settings.set_res_users_settings({"sales_plus_cockpit_wan_units": value})
+            self.assertEqual(changed["sales_plus_cockpit_wan_units"], value)
+            settings.invalidate_recordset()
+            self.assertEqual(self._settings(user).sales_plus_cockpit_wan_units, value)
 
     def test_nobody_changes_another_users_setting(self):
         owner, other = self.sp_users["user"], self.sp_users["manager"]
         settings = self._settings(owner)
+        before = settings.sales_plus_cockpit_wan_units
         for intruder in (other, self.plain_salesman):
             with self.subTest(intruder=intruder.login), self.assertRaises(AccessError):
-                settings.with_user(intruder).set_res_users_settings({"sales_plus_cockpit_wan_units": True})
+                settings.with_user(intruder).set_res_users_settings(
+                    {"sales_plus_cockpit_wan_units": not before}
+                )
             with self.assertRaises(AccessError):
                 settings.with_user(intruder).read(["sales_plus_cockpit_wan_units"])
         settings.invalidate_recordset()
-        self.assertFalse(settings.sales_plus_cockpit_wan_units)
+        self.assertEqual(settings.sales_plus_cockpit_wan_units, before)
 
 
 @tagged("post_install", "-at_install")

@@ -147,14 +147,14 @@ class TestCockpitChineseUi(ChineseUiCase):
 
     def test_zh_cn_cockpit_in_chinese_with_wan_units(self):
         settings = self.env["res.users.settings"]._find_or_create_for_user(self.manager_cn)
-        self.assertFalse(settings.sales_plus_cockpit_wan_units)
+        self.assertTrue(settings.sales_plus_cockpit_wan_units, "万 by default for a zh_CN user")
         self._start_tour_with_screenshots(
             "/odoo/action-sales_plus.sales_plus_cockpit_action",
             "sales_plus_cockpit_zh_CN_tour",
             login=self.manager_cn.login,
         )
         settings.invalidate_recordset()
-        self.assertTrue(settings.sales_plus_cockpit_wan_units, "the choice is kept for the next visit")
+        self.assertFalse(settings.sales_plus_cockpit_wan_units, "the choice is kept for the next visit")
 
 
 @tagged("post_install", "-at_install")

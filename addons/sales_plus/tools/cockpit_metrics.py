@@ -19,7 +19,7 @@ class Metric(NamedTuple):
 
     key: str  # its key in the payload's figures
     label: object  # LazyGettext: translated with env._(label)
-    kind: str  # money / count / percent
+    kind: str  # money / count / percent / days
     drill: str  # the records behind it: a kind of sales_plus.cockpit.get_drilldown_action
     help: object  # LazyGettext: its definition (the card's tooltip, the README, the exports)
     lower_is_better: bool = False
@@ -169,6 +169,70 @@ METRICS = (
 )
 METRICS_BY_KEY = {metric.key: metric for metric in METRICS}
 
+# the pipeline panel: quotations still open and their conversion (its own
+# figures, not compared with other periods)
+PIPELINE_METRICS = (
+    Metric(
+        "open_quotations",
+        _lt("Open Quotations"),
+        "count",
+        "open_quotations",
+        _lt("Quotations (draft or sent) open today, whatever the period."),
+    ),
+    Metric(
+        "open_quotations_amount",
+        _lt("Open Quotations Amount"),
+        "money",
+        "open_quotations",
+        _lt("Untaxed amount of the quotations open today."),
+    ),
+    Metric(
+        "price_approval_waiting",
+        _lt("Waiting for Price Approval"),
+        "count",
+        "price_approval_waiting",
+        _lt("Open quotations whose price approval has been requested and is not decided yet."),
+        lower_is_better=True,
+    ),
+    Metric(
+        "price_approval_oldest_days",
+        _lt("Oldest Approval Wait (Days)"),
+        "days",
+        "price_approval_waiting",
+        _lt("Days since the oldest of these price approvals was requested."),
+        lower_is_better=True,
+    ),
+    Metric(
+        "price_approval_average_days",
+        _lt("Average Approval Wait (Days)"),
+        "days",
+        "price_approval_waiting",
+        _lt("Average number of days these price approvals have been waiting."),
+        lower_is_better=True,
+    ),
+    Metric(
+        "quotations_created",
+        _lt("Quotations of the Period"),
+        "count",
+        "quotations_created",
+        _lt("Quotations created in the period (by creation date), whatever became of them."),
+    ),
+    Metric(
+        "quotations_converted",
+        _lt("Converted to Orders"),
+        "count",
+        "quotations_converted",
+        _lt("Of the quotations created in the period, those confirmed as orders to date."),
+    ),
+    Metric(
+        "conversion_rate",
+        _lt("Conversion Rate"),
+        "percent",
+        "quotations_created",
+        _lt("Converted to Orders / Quotations of the Period."),
+    ),
+)
+
 # the metrics a target measures (sales_plus.target.metric), in display order
 TARGET_METRICS = tuple(
     METRICS_BY_KEY[key] for key in ("revenue", "invoiced", "margin", "collected", "new_customers")
@@ -219,14 +283,16 @@ TARGET_METRIC_SELECTION = selection(TARGET_METRICS)
 
 
 def labels(env):
-    """The registry in the language of ``env``: ``metrics`` for the screen
-    (sent in the payload: ``[{key, label, kind, drill, help, lower_is_better}]``);
-    ``kpis`` (``[(key, label, kind, help)]``), ``target_metrics``
+    """The registry in the language of ``env``: ``metrics`` and
+    ``pipeline_metrics`` for the screen (sent in the payload: ``[{key, label,
+    kind, drill, help, lower_is_better}]``); ``kpis`` and ``pipeline``
+    (``[(key, label, kind, help)]``), ``target_metrics``
     (``[(key, label, kind)]``), ``breakdowns``
     (``[(key, title)]``) and ``breakdown_columns`` (``[(key, label, kind)]``)
     for the PDF and the XLSX."""
-    metrics = [
-        {
+
+    def describe(metric):
+        return {
             "key": metric.key,
             "label": env._(metric.label),
             "kind": metric.kind,
@@ -234,12 +300,15 @@ def labels(env):
             "help": env._(metric.help),
             "lower_is_better": metric.lower_is_better,
         }
-        for metric in METRICS
-    ]
+
+    metrics = [describe(metric) for metric in METRICS]
+    pipeline = [describe(metric) for metric in PIPELINE_METRICS]
     by_key = {metric["key"]: metric for metric in metrics}
     return {
         "metrics": metrics,
         "kpis": [(metric["key"], metric["label"], metric["kind"], metric["help"]) for metric in metrics],
+        "pipeline_metrics": pipeline,
+        "pipeline": [(metric["key"], metric["label"], metric["kind"], metric["help"]) for metric in pipeline],
         "target_metrics": [(key, by_key[key]["label"], by_key[key]["kind"]) for key in TARGET_METRIC_KEYS],
         "breakdowns": [(breakdown.key, env._(breakdown.title)) for breakdown in BREAKDOWNS],
         "breakdown_columns": [(column.key, env._(column.label), column.kind) for column in BREAKDOWN_COLUMNS],

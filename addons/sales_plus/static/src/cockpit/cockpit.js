@@ -1,6 +1,7 @@
 import { Component, onWillStart, onWillUnmount, useEffect, useRef, useState } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { formatCurrency } from "@web/core/currency";
+import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
@@ -10,6 +11,20 @@ import { nbsp } from "@web/core/utils/strings";
 
 // changes beyond ±999 % read "> +999 %" / "< −999 %"
 const MAX_CHANGE_PERCENT = 999;
+// rows of a ranking shown before "Show all"
+const TOP_N = 10;
+// ten thousand: the unit of 万 / 萬
+const WAN = 10000;
+
+/**
+ * The one unit of a column of amounts, picked from its largest value: WAN when
+ * ten thousands are asked for and the largest amount reaches 10,000, else 1
+ * (services/money_format.py column_unit, the same rule for the exports).
+ */
+export function columnUnit(values, wanUnits) {
+    const amounts = values.filter((v) => v !== false && v !== null && v !== undefined).map(Math.abs);
+    return wanUnits && amounts.length && Math.max(...amounts) >= WAN ? WAN : 1;
+}
 
 /**
  * Sales Cockpit: KPI cards with comparisons, targets and pacing, charts and
@@ -20,13 +35,16 @@ const MAX_CHANGE_PERCENT = 999;
  */
 export class SalesCockpit extends Component {
     static template = "sales_plus.SalesCockpit";
+    static components = { DateTimeInput };
     static props = ["*"];
 
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
         this.chartRef = useRef("trendChart");
-        this.chart = null;
+        this.rankingRef = useRef("rankingChart");
+        this.targetRef = useRef("targetChart");
+        this.charts = [];
         const today = luxon.DateTime.local();
         this.state = useState({
             filters: {
@@ -41,16 +59,19 @@ export class SalesCockpit extends Component {
             loading: true,
             // amounts in units of ten thousand (万 / 萬), a per-user setting
             wanUnits: Boolean(user.settings.sales_plus_cockpit_wan_units),
+            // per table: {column, asc} of its sort, and whether all rows show
+            sort: {},
+            showAll: {},
         });
         onWillStart(async () => {
             await loadBundle("web.chartjs_lib");
             await this.load();
         });
         useEffect(
-            () => this.renderChart(),
-            () => [this.state.data]
+            () => this.renderCharts(),
+            () => [this.state.data, this.state.wanUnits]
         );
-        onWillUnmount(() => this.chart && this.chart.destroy());
+        onWillUnmount(() => this.destroyCharts());
     }
 
     // ------------------------------------------------------------
@@ -73,6 +94,235 @@ export class SalesCockpit extends Component {
     get targetMetrics() {
         const cards = Object.fromEntries(this.kpiCards.map((card) => [card.key, card]));
         return this.state.data.target_metrics.map((key) => cards[key]);
+    }
+
+    /** The pipeline panel's figures (payload "pipeline_metrics"). */
+    get pipelineCards() {
+        return this.state.data.pipeline_metrics.map((metric) => ({
+            key: metric.key,
+            label: metric.label,
+            kind: metric.kind,
+            drill: metric.drill,
+            help: metric.help,
+        }));
+    }
+
+    /**
+     * The tables: their rows in the payload, columns (sortable: click a
+     * header), drill-down of a row, total line and what they say when empty.
+     */
+    get tables() {
+        const data = this.state.data;
+        const kpis = data.kpis.current;
+        const targetOnly = (key) => (row) => (row.revenue_target ? row[key] : false);
+        const noOrders = _t("No orders in this period.");
+        return [
+            {
+                key: "by_salesperson",
+                title: _t("Top salespeople"),
+                rows: data.by_salesperson,
+                drill: (row) => this.drill("orders", row.key),
+                empty: noOrders,
+                columns: [
+                    { key: "name", label: _t("Salesperson"), kind: "text" },
+                    { key: "revenue", label: _t("Revenue"), kind: "money" },
+                    { key: "margin_pct", label: _t("Margin %"), kind: "percent" },
+                    { key: "collected", label: _t("Collected"), kind: "money" },
+                    { key: "revenue_target", label: _t("Target"), kind: "money", value: targetOnly("revenue_target") },
+                    {
+                        key: "revenue_completion",
+                        label: _t("Completion"),
+                        kind: "percent",
+                        value: targetOnly("revenue_completion"),
+                    },
+                ],
+                total: { revenue: kpis.revenue, margin_pct: kpis.margin_pct, collected: kpis.collected },
+            },
+            {
+                key: "by_team",
+                title: _t("Sales teams"),
+                rows: data.by_team,
+                drill: (row) => this.drill("orders", row.key),
+                empty: noOrders,
+                columns: [
+                    { key: "name", label: _t("Team"), kind: "text" },
+                    { key: "revenue", label: _t("Revenue"), kind: "money" },
+                    { key: "revenue_target", label: _t("Team target"), kind: "money", value: targetOnly("revenue_target") },
+                    {
+                        key: "revenue_member_target",
+                        label: _t("Sum of member targets"),
+                        kind: "money",
+                        value: (row) => row.revenue_member_target || false,
+                    },
+                    {
+                        key: "revenue_completion",
+                        label: _t("Completion"),
+                        kind: "percent",
+                        value: targetOnly("revenue_completion"),
+                    },
+                ],
+                total: { revenue: kpis.revenue },
+            },
+            {
+                key: "top_products_margin",
+                title: _t("Top products by margin"),
+                rows: data.top_products_margin,
+                drill: (row) => this.drill("orders", { product_id: row.id }),
+                empty: _t("No products sold in this period."),
+                columns: [
+                    { key: "name", label: _t("Product"), kind: "text" },
+                    { key: "revenue", label: _t("Revenue"), kind: "money" },
+                    { key: "margin", label: _t("Gross Margin"), kind: "money" },
+                    { key: "margin_pct", label: _t("Margin %"), kind: "percent" },
+                ],
+            },
+            {
+                key: "by_category",
+                title: _t("Product categories"),
+                rows: data.by_category,
+                drill: (row) => this.drill("orders", { categ_id: row.id }),
+                empty: _t("No products sold in this period."),
+                columns: [
+                    { key: "name", label: _t("Category"), kind: "text" },
+                    { key: "revenue", label: _t("Revenue"), kind: "money" },
+                    { key: "margin_pct", label: _t("Margin %"), kind: "percent" },
+                ],
+            },
+            {
+                key: "by_region",
+                title: _t("Regions"),
+                rows: data.by_region,
+                drill: (row) => this.drill("orders", row.key),
+                empty: noOrders,
+                columns: [
+                    { key: "name", label: _t("Country / State"), kind: "text" },
+                    { key: "revenue", label: _t("Revenue"), kind: "money" },
+                    { key: "orders", label: _t("Orders"), kind: "count" },
+                    { key: "invoiced", label: _t("Invoiced"), kind: "money" },
+                ],
+            },
+            {
+                key: "pareto",
+                title: _t("Customer Pareto"),
+                subtitle: data.pareto.customers
+                    ? _t("%(count)s of %(total)s customers make 80% of the revenue", {
+                          count: data.pareto.pareto_count,
+                          total: data.pareto.customers,
+                      })
+                    : "",
+                rows: data.pareto.rows,
+                drill: (row) => this.drill("orders", { partner_id: row.id }),
+                empty: _t("No customers in this period."),
+                columns: [
+                    { key: "name", label: _t("Customer"), kind: "text" },
+                    { key: "revenue", label: _t("Revenue"), kind: "money" },
+                    { key: "share", label: _t("Share"), kind: "percent" },
+                    { key: "cumulative_share", label: _t("Cumulative"), kind: "percent" },
+                ],
+            },
+            ...[
+                ["by_segment", _t("Customer segments"), _t("Segment")],
+                ["by_abc", _t("ABC classes"), _t("ABC class")],
+            ].map(([key, title, label]) => ({
+                key,
+                title,
+                rows: data[key],
+                drill: (row) => this.drill("orders", row.key),
+                empty: noOrders,
+                columns: [
+                    { key: "name", label, kind: "text" },
+                    { key: "revenue", label: _t("Revenue"), kind: "money" },
+                    { key: "orders", label: _t("Orders"), kind: "count" },
+                    { key: "margin_pct", label: _t("Margin %"), kind: "percent" },
+                    { key: "customers", label: _t("Customers"), kind: "count" },
+                    { key: "revenue_last_year", label: _t("Last Year"), kind: "money" },
+                ],
+            })),
+        ];
+    }
+
+    /** A cell's value: the column's own reading of the row, or the row's figure. */
+    cellValue(column, row) {
+        return column.value ? column.value(row) : row[column.key];
+    }
+
+    /**
+     * What a table shows: its rows sorted as asked (the server's order until a
+     * header is clicked), the first TOP_N until "Show all"; with each money
+     * column's unit, picked from the largest value it shows (total included).
+     */
+    view(table) {
+        const sort = this.state.sort[table.key];
+        let rows = [...table.rows];
+        if (sort) {
+            const column = table.columns.find((c) => c.key === sort.column);
+            const key = (row) => {
+                const value = this.cellValue(column, row);
+                return value === false || value === null || value === undefined ? null : value;
+            };
+            rows.sort((a, b) => {
+                const [x, y] = [key(a), key(b)];
+                if (x === y) {
+                    return 0;
+                }
+                if (x === null || y === null) {
+                    return x === null ? 1 : -1; // no value last, either way
+                }
+                const order = typeof x === "string" ? x.localeCompare(y) : x - y;
+                return sort.asc ? order : -order;
+            });
+        }
+        const more = rows.length > TOP_N && !this.state.showAll[table.key];
+        const shown = more ? rows.slice(0, TOP_N) : rows;
+        const units = {};
+        for (const column of table.columns) {
+            if (column.kind === "money") {
+                const values = shown.map((row) => this.cellValue(column, row));
+                if (table.total && column.key in table.total) {
+                    values.push(table.total[column.key]);
+                }
+                units[column.key] = columnUnit(values, this.state.wanUnits);
+            }
+        }
+        return { rows: shown, more, hidden: rows.length - shown.length, units };
+    }
+
+    sortBy(table, column) {
+        const sort = this.state.sort[table.key];
+        // a first click sorts names A → Z and figures largest first
+        const asc = sort && sort.column === column.key ? !sort.asc : column.kind === "text";
+        this.state.sort[table.key] = { column: column.key, asc };
+    }
+
+    sortIcon(table, column) {
+        const sort = this.state.sort[table.key];
+        if (!sort || sort.column !== column.key) {
+            return "fa fa-sort text-muted opacity-50";
+        }
+        return sort.asc ? "fa fa-sort-asc" : "fa fa-sort-desc";
+    }
+
+    showAllLabel(hidden) {
+        return _t("Show all (%(count)s more)", { count: hidden });
+    }
+
+    toggleShowAll(table) {
+        this.state.showAll[table.key] = !this.state.showAll[table.key];
+    }
+
+    /** The targets table's unit per column: from its money figures only. */
+    get targetUnits() {
+        const totals = this.state.data.targets.totals;
+        const money = this.targetMetrics.filter((metric) => metric.kind === "money");
+        return Object.fromEntries(
+            ["target", "actual", "expected", "forecast"].map((field) => [
+                field,
+                columnUnit(
+                    money.map((metric) => totals[metric.key][field]),
+                    this.state.wanUnits
+                ),
+            ])
+        );
     }
 
     get periodTypes() {
@@ -108,6 +358,23 @@ export class SalesCockpit extends Component {
         await this.load();
     }
 
+    /** A date of the period picked in Odoo's date picker (a luxon date or false). */
+    async onDateApply(field, value) {
+        if (!value) {
+            return;
+        }
+        this.state.filters[field] = value.toISODate();
+        await this.load();
+    }
+
+    get dateFrom() {
+        return luxon.DateTime.fromISO(this.state.filters.date_from);
+    }
+
+    get dateTo() {
+        return luxon.DateTime.fromISO(this.state.filters.date_to);
+    }
+
     async shiftPeriod(step) {
         const filters = this.state.filters;
         const from = luxon.DateTime.fromISO(filters.date_from);
@@ -129,9 +396,11 @@ export class SalesCockpit extends Component {
 
     /**
      * A figure as text; "—" when it has no value (the server sends false for a
-     * ratio whose denominator is zero).
+     * ratio whose denominator is zero). ``unit``: the unit of the column an
+     * amount is in (1 or 10000, see columnUnit); without it (a card, a figure
+     * of its own) the amount's own.
      */
-    format(value, kind) {
+    format(value, kind, unit = undefined) {
         if (value === null || value === undefined || value === false) {
             return "—";
         }
@@ -141,12 +410,16 @@ export class SalesCockpit extends Component {
         if (kind === "count") {
             return Math.round(value).toLocaleString();
         }
-        if (this.state.wanUnits) {
-            return Math.abs(value) >= 10000
-                ? this.formatWan(value)
-                : formatCurrency(value, this.state.data.currency.id);
+        if (kind === "days") {
+            return formatFloat(value, { digits: [false, 1] });
         }
-        return formatCurrency(value, this.state.data.currency.id, { humanReadable: true });
+        if (unit === undefined) {
+            unit = columnUnit([value], this.state.wanUnits);
+            if (unit === 1 && !this.state.wanUnits) {
+                return formatCurrency(value, this.state.data.currency.id, { humanReadable: true });
+            }
+        }
+        return unit === WAN ? this.formatWan(value) : formatCurrency(value, this.state.data.currency.id);
     }
 
     /**
@@ -155,7 +428,7 @@ export class SalesCockpit extends Component {
      */
     formatWan(value) {
         const { symbol, position } = this.state.data.currency;
-        const amount = formatFloat(value / 10000, { digits: [false, 2] }) + _t("×10k");
+        const amount = formatFloat(value / WAN, { digits: [false, 2] }) + _t("×10k");
         return position === "after" ? `${amount}${nbsp}${symbol}` : `${symbol}${nbsp}${amount}`;
     }
 
@@ -233,48 +506,185 @@ export class SalesCockpit extends Component {
     // Chart
     // ------------------------------------------------------------
 
-    renderChart() {
-        if (!this.chartRef.el || !this.state.data) {
+    destroyCharts() {
+        for (const chart of this.charts) {
+            chart.destroy();
+        }
+        this.charts = [];
+    }
+
+    /**
+     * A value axis in the currency, in the unit of the chart's largest amount
+     * (the tables' rule): "¥ 20万", "$ 250k".
+     */
+    moneyAxis(values) {
+        const unit = columnUnit(values, this.state.wanUnits);
+        return {
+            beginAtZero: true,
+            ticks: {
+                callback: (value) =>
+                    unit === WAN
+                        ? this.formatWan(value)
+                        : formatCurrency(value, this.state.data.currency.id, { humanReadable: true }),
+            },
+        };
+    }
+
+    moneyTooltip() {
+        return {
+            callbacks: {
+                label: (context) => `${context.dataset.label}: ${this.format(context.parsed[context.chart.options.indexAxis === "y" ? "x" : "y"], "money")}`,
+            },
+        };
+    }
+
+    renderCharts() {
+        this.destroyCharts();
+        if (!this.state.data) {
             return;
         }
-        if (this.chart) {
-            this.chart.destroy();
+        if (this.chartRef.el) {
+            this.renderTrendChart();
         }
+        if (this.rankingRef.el) {
+            this.renderRankingChart();
+        }
+        if (this.targetRef.el) {
+            this.renderTargetChart();
+        }
+    }
+
+    renderTrendChart() {
         const trend = this.state.data.trend;
         const labels = Object.fromEntries(this.state.data.metrics.map((metric) => [metric.key, metric.label]));
-        this.chart = new Chart(this.chartRef.el, {
-            type: "bar",
-            data: {
-                labels: trend.map((t) => t.label),
-                datasets: [
-                    { type: "bar", label: labels.revenue, data: trend.map((t) => t.revenue), backgroundColor: "#4a90d9" },
-                    { type: "bar", label: labels.collected, data: trend.map((t) => t.collected), backgroundColor: "#5cb85c" },
-                    {
-                        type: "line",
-                        label: _t("Revenue, same period last year"),
-                        data: trend.map((t) => t.revenue_last_year),
-                        borderColor: "#999999",
-                        backgroundColor: "#999999",
-                        borderDash: [4, 4],
-                        pointRadius: 0,
+        const series = ["revenue", "collected", "revenue_last_year", "margin"].map((key) => trend.map((t) => t[key]));
+        this.charts.push(
+            new Chart(this.chartRef.el, {
+                type: "bar",
+                data: {
+                    labels: trend.map((t) => t.label),
+                    datasets: [
+                        { type: "bar", label: labels.revenue, data: series[0], backgroundColor: "#4a90d9" },
+                        { type: "bar", label: labels.collected, data: series[1], backgroundColor: "#5cb85c" },
+                        {
+                            type: "line",
+                            label: _t("Revenue, same period last year"),
+                            data: series[2],
+                            borderColor: "#999999",
+                            backgroundColor: "#999999",
+                            borderDash: [4, 4],
+                            pointRadius: 0,
+                        },
+                        {
+                            type: "line",
+                            label: labels.margin,
+                            data: series[3],
+                            borderColor: "#f0ad4e",
+                            backgroundColor: "#f0ad4e",
+                            pointRadius: 0,
+                        },
+                    ],
+                },
+                options: {
+                    maintainAspectRatio: false,
+                    animation: false,
+                    scales: { y: this.moneyAxis(series.flat()) },
+                    plugins: { legend: { position: "bottom" }, tooltip: this.moneyTooltip() },
+                },
+            })
+        );
+    }
+
+    /** The salespeople of the period (their own rows, not "Unassigned"). */
+    get rankedSalespeople() {
+        return this.state.data.by_salesperson
+            .filter((row) => row.id)
+            .sort((a, b) => b.revenue - a.revenue)
+            .slice(0, TOP_N);
+    }
+
+    /** The salespeople with a revenue target in the period. */
+    get targetedSalespeople() {
+        return this.state.data.by_salesperson.filter((row) => row.id && row.revenue_target).slice(0, TOP_N);
+    }
+
+    /** Salesperson ranking: revenue by salesperson, largest first (horizontal bars). */
+    renderRankingChart() {
+        const rows = this.rankedSalespeople;
+        const revenue = rows.map((row) => row.revenue);
+        this.charts.push(
+            new Chart(this.rankingRef.el, {
+                type: "bar",
+                data: {
+                    labels: rows.map((row) => row.name),
+                    datasets: [{ label: _t("Revenue"), data: revenue, backgroundColor: "#4a90d9" }],
+                },
+                options: {
+                    indexAxis: "y",
+                    maintainAspectRatio: false,
+                    animation: false,
+                    scales: { x: this.moneyAxis(revenue) },
+                    plugins: { legend: { display: false }, tooltip: this.moneyTooltip() },
+                },
+            })
+        );
+    }
+
+    /**
+     * Target completion: each salesperson's revenue against their target (a
+     * bullet chart: the target a wide grey bar, the actual a narrow one in it,
+     * green when reached), completion in the tooltip.
+     */
+    renderTargetChart() {
+        const rows = this.targetedSalespeople;
+        const targets = rows.map((row) => row.revenue_target);
+        const actuals = rows.map((row) => row.revenue);
+        this.charts.push(
+            new Chart(this.targetRef.el, {
+                type: "bar",
+                data: {
+                    labels: rows.map((row) => row.name),
+                    datasets: [
+                        {
+                            label: _t("Revenue"),
+                            data: actuals,
+                            backgroundColor: rows.map((row) => (row.revenue >= row.revenue_target ? "#5cb85c" : "#4a90d9")),
+                            barPercentage: 0.4,
+                            grouped: false,
+                            order: 1,
+                        },
+                        {
+                            label: _t("Target"),
+                            data: targets,
+                            backgroundColor: "#dddddd",
+                            barPercentage: 0.9,
+                            grouped: false,
+                            order: 2,
+                        },
+                    ],
+                },
+                options: {
+                    indexAxis: "y",
+                    maintainAspectRatio: false,
+                    animation: false,
+                    scales: { x: this.moneyAxis([...targets, ...actuals]) },
+                    plugins: {
+                        legend: { position: "bottom" },
+                        tooltip: {
+                            callbacks: {
+                                label: (context) => `${context.dataset.label}: ${this.format(context.parsed.x, "money")}`,
+                                footer: (items) =>
+                                    items.length
+                                        ? _t("Completion: %(completion)s", {
+                                              completion: this.format(rows[items[0].dataIndex].revenue_completion, "percent"),
+                                          })
+                                        : "",
+                            },
+                        },
                     },
-                    {
-                        type: "line",
-                        label: labels.margin,
-                        data: trend.map((t) => t.margin),
-                        borderColor: "#f0ad4e",
-                        backgroundColor: "#f0ad4e",
-                        pointRadius: 0,
-                    },
-                ],
-            },
-            options: {
-                maintainAspectRatio: false,
-                animation: false,
-                scales: { y: { beginAtZero: true } },
-                plugins: { legend: { position: "bottom" } },
-            },
-        });
+                },
+            })
+        );
     }
 }
 

@@ -1,3 +1,4 @@
+import { localization } from "@web/core/l10n/localization";
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("sales_plus_cockpit_tour", {
@@ -40,6 +41,93 @@ registry.category("web_tour.tours").add("sales_plus_cockpit_tour", {
         },
         {
             trigger: '.o_breadcrumb:contains("Orders")',
+        },
+    ],
+});
+
+const salespeople = ".o_sales_plus_cockpit_by_salesperson";
+const firstSeller = `${salespeople} tbody tr:first-child td:first-child`;
+
+/** A manager reads the cockpit: charts, sortable rankings, pipeline, empty panels. */
+registry.category("web_tour.tours").add("sales_plus_cockpit_manager_tour", {
+    steps: () => [
+        {
+            content: "The salesperson ranking is drawn as bars",
+            trigger: ".o_sales_plus_cockpit_ranking_chart canvas",
+        },
+        {
+            content: "The target completion chart is drawn too",
+            trigger: ".o_sales_plus_cockpit_target_chart canvas",
+        },
+        {
+            content: "The top 10 salespeople only, and the others behind Show all",
+            trigger: `${salespeople} tbody:has(tr:nth-child(10)):not(:has(tr:nth-child(11)))`,
+        },
+        {
+            trigger: `${salespeople} .o_sales_plus_cockpit_show_all:contains(2)`,
+            run: "click",
+        },
+        {
+            content: "All 12 salespeople listed",
+            trigger: `${salespeople} tbody:has(tr:nth-child(12))`,
+        },
+        {
+            content: "Largest revenue first",
+            trigger: `${firstSeller}:contains(Cockpit Seller 12)`,
+        },
+        {
+            content: "Sort by name",
+            trigger: `${salespeople} th[data-column="name"]`,
+            run: "click",
+        },
+        {
+            trigger: `${firstSeller}:contains(Cockpit Seller 01)`,
+        },
+        {
+            content: "Sort by name again: Z to A",
+            trigger: `${salespeople} th[data-column="name"]`,
+            run: "click",
+        },
+        {
+            trigger: `${firstSeller}:contains(Cockpit Seller 12)`,
+        },
+        {
+            content: "Sort by target: the salesperson with a target first",
+            trigger: `${salespeople} th[data-column="revenue_target"]`,
+            run: "click",
+        },
+        {
+            trigger: `${firstSeller}:contains(Cockpit Seller 03)`,
+        },
+        {
+            content: "One unit per column: the whole revenue column in plain dollars",
+            trigger: `${salespeople} tbody td:nth-child(2):contains(1,200.00)`,
+        },
+        {
+            content: "The pipeline: the open quotation and its amount",
+            trigger: '.o_sales_plus_cockpit_pipeline_figure[data-figure="open_quotations"] .o_sales_plus_cockpit_pipeline_value:contains(1)',
+        },
+        {
+            trigger: '.o_sales_plus_cockpit_pipeline_figure[data-figure="open_quotations_amount"]:contains(777.00)',
+        },
+        {
+            content: "Pick a period of long ago with Odoo's date picker",
+            trigger: ".o_sales_plus_cockpit_date_from input.o_datetime_input",
+            run: `edit ${luxon.DateTime.fromISO("2001-01-15").toFormat(localization.dateFormat)} && press Enter`,
+        },
+        {
+            content: "January 2001",
+            trigger: '.o_sales_plus_cockpit_period:contains("2001-01-01")',
+        },
+        {
+            content: "Empty panels say so instead of bare headers",
+            trigger: `${salespeople} .o_sales_plus_cockpit_empty`,
+        },
+        {
+            trigger: ".o_sales_plus_cockpit_ranking_chart .o_sales_plus_cockpit_empty",
+        },
+        {
+            trigger: ".o_sales_plus_cockpit_by_team:not(:has(table))",
         },
     ],
 });

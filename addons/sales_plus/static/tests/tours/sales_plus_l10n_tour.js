@@ -36,22 +36,23 @@ registry.category("web_tour.tours").add("sales_plus_cockpit_zh_CN_tour", {
             trigger: ".o_sales_plus_cockpit_by_salesperson .card-header:contains(销售员排行)",
         },
         {
-            content: "Revenue in yuan, in thousands (k) until 万 is chosen",
-            trigger: `${revenue}:contains(销售额) .o_sales_plus_cockpit_kpi_value:contains(¥):not(:contains(万))`,
+            content: "¥ 123,456.00 reads ¥ 12.35万 by default for a zh_CN user",
+            trigger: `${revenue} .o_sales_plus_cockpit_kpi_value:contains(¥):contains(12.35万)`,
         },
         {
-            content: "Show amounts in 万",
+            content: "One unit per column: the salesperson's revenue in 万 too",
+            trigger: ".o_sales_plus_cockpit_by_salesperson td:contains(12.35万)",
+        },
+        ...screenshot("cockpit_zh_CN"),
+        {
+            content: "Switch 万 off",
             trigger: ".o_sales_plus_cockpit_wan label:contains(以万为单位)",
             run: "click",
         },
         {
-            content: "¥ 123,456.00 reads ¥ 12.35万",
-            trigger: `${revenue} .o_sales_plus_cockpit_kpi_value:contains(¥):contains(12.35万)`,
+            content: "Revenue in yuan, without 万",
+            trigger: `${revenue}:contains(销售额) .o_sales_plus_cockpit_kpi_value:contains(¥):not(:contains(万))`,
         },
-        {
-            trigger: ".o_sales_plus_cockpit_by_salesperson td:contains(12.35万)",
-        },
-        ...screenshot("cockpit_zh_CN"),
     ],
 });
 
