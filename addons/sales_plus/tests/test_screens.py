@@ -9,7 +9,7 @@ from lxml import etree
 from odoo import fields
 from odoo.addons.sales_plus.models.sales_plus_stock_alert import _lt as stock_alert_lt
 from odoo.fields import Command
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesPlusCommon
@@ -349,3 +349,34 @@ class TestScreensTargets(ScreensMixin, CockpitCommon):
         self.assertIn("进度落后", activity.summary)
         self.assertIn("销售额", activity.summary, "the target's metric in Chinese too")
         self.assertNotIn("behind pace", self.seller_target.message_ids[0].body)
+
+
+@tagged("post_install", "-at_install")
+class TestScreensTargetCockpitTour(HttpCase):
+    """The cockpit opened from a target starts on the target's period and team."""
+
+    def test_target_opens_the_cockpit_on_it(self):
+        self.env["res.lang"]._activate_lang("en_US")
+        manager = new_test_user(
+            self.env,
+            login="target_tour_manager",
+            password="target_tour_manager",
+            groups="base.group_user,sales_plus.group_sales_plus_manager",
+            tz="UTC",
+            lang="en_US",
+        )
+        team = self.env["crm.team"].create({"name": "Target Tour Team", "company_id": manager.company_id.id})
+        target = self.env["sales_plus.target"].create(
+            {
+                "team_id": team.id,
+                "metric": "revenue",
+                "date_from": "2024-01-01",
+                "period_type": "quarter",
+                "amount": 30000,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-sales_plus.sales_plus_target_action/{target.id}",
+            "sales_plus_target_cockpit_tour",
+            login=manager.login,
+        )

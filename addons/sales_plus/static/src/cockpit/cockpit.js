@@ -63,6 +63,19 @@ export class SalesCockpit extends Component {
             sort: {},
             showAll: {},
         });
+        // opened on a given target, salesperson or team (e.g. from a target's
+        // "Cockpit" button): start from the filters the action carries
+        const action = this.props.action || {};
+        const given = action.params?.date_from
+            ? action.params
+            : action.context?.sales_plus_cockpit_filters;
+        if (given) {
+            for (const key of Object.keys(this.state.filters)) {
+                if (given[key] !== undefined && given[key] !== null) {
+                    this.state.filters[key] = given[key];
+                }
+            }
+        }
         onWillStart(async () => {
             await loadBundle("web.chartjs_lib");
             await this.load();
