@@ -16,3 +16,4 @@ from . import test_scope
 from . import test_cockpit_readonly
 from . import test_security
 from . import test_cockpit_figures
+from . import test_demo
