@@ -19,3 +19,22 @@ GENERATORS = {
 def generate(env, step):
     """Run the demo generator ``step`` (a key of ``GENERATORS``)."""
     GENERATORS[step](env)
+
+
+def uninstall_hook(env):
+    """Keep the demo records when sales_plus is uninstalled: orders, invoices and
+    deliveries (which have no XML id) refer to its customers, products, users,
+    teams and companies, which could not be deleted. Their XML ids go, the records
+    stay as ordinary data; the records of sales_plus' own models go with them."""
+    env["ir.model.data"].search(
+        [
+            ("module", "=", "sales_plus"),
+            # demo XML ids end in _demo, their implied records' in _demo_<model>
+            "|",
+            "|",
+            ("name", "=like", "%\\_demo"),
+            ("name", "=like", "%\\_demo\\_res\\_partner"),
+            ("name", "=like", "%\\_demo\\_product\\_template"),
+            ("model", "not like", "sales_plus.%"),
+        ]
+    ).unlink()
