@@ -84,5 +84,7 @@ def generate_stock_alerts(env):
         ]
     )
     orders[:2].action_confirm()
+    for order in orders[:2]:
+        order.picking_ids.user_id = order.user_id
     orders[1].commitment_date = now - timedelta(days=7)
     env["sales_plus.stock.alert"]._stock_alert_scan()
