@@ -285,7 +285,7 @@ cmd_test() {
 
 demo_logins() { # demo_logins DB: every active internal login, its role and language
     psql -d "$1" -AtF $'\t' -c "
-        SELECT u.login, p.name->>'en_US', coalesce(u.lang, ''),
+        SELECT u.login, p.name, coalesce(p.lang, ''),
                coalesce((SELECT string_agg(DISTINCT coalesce(g.name->>'en_US', ''), ', ')
                          FROM res_groups_users_rel r JOIN res_groups g ON g.id = r.gid
                          JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = g.id
