@@ -213,6 +213,15 @@ odoo_once() {
         --workers 0 --max-cron-threads 0 --log-level info --logfile "$LOG_DIR/$log" || true
 }
 
+# Uninstall sales_plus (the module command reads its connection and addons path
+# from a config file only): odoo_uninstall DB LOGFILE
+odoo_uninstall() {
+    local conf="$LOG_DIR/odoo-uninstall.conf"
+    printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\nlog_level = info\nlogfile = %s\n' \
+        "$ADDONS_PATH" "$PGHOST" "$PGPORT" "$PGUSER" "$LOG_DIR/$2" >"$conf"
+    python3 "$ODOO_PATH/odoo-bin" module uninstall -c "$conf" -d "$1" sales_plus || true
+}
+
 odoo_tests() {
     local stamp db_demo db_nodemo db_extra
     stamp="$(date +%Y%m%d%H%M%S)_$$"
@@ -228,6 +237,15 @@ odoo_tests() {
     say "upgrading sales_plus on the demo database"
     odoo_once "$db_demo" odoo-upgrade.log -u sales_plus
     check_odoo_log "module upgrade" "$LOG_DIR/odoo-upgrade.log" 0
+
+    say "uninstalling sales_plus from the demo database"
+    odoo_uninstall "$db_demo" odoo-uninstall.log
+    if [ "$(psql -d "$db_demo" -Atc "select state from ir_module_module where name='sales_plus'")" = uninstalled ]; then
+        check_odoo_log "module uninstall" "$LOG_DIR/odoo-uninstall.log" 0
+    else
+        tail -n 30 "$LOG_DIR/odoo-uninstall.log" >&2 || true
+        record "module uninstall (sales_plus still installed)" 0 1
+    fi
 
     say "installing sales_plus without demo data and running its tests ($db_nodemo)"
     odoo_once "$db_nodemo" odoo-nodemo.log -i sales_plus --test-enable --test-tags /sales_plus
@@ -270,6 +288,20 @@ cmd_test() {
     [ "$FAILED" -eq 0 ]
 }
 
+demo_logins() { # demo_logins DB: every active internal login, its role and language
+    psql -d "$1" -AtF $'\t' -c "
+        SELECT u.login, p.name, coalesce(p.lang, ''),
+               coalesce((SELECT string_agg(DISTINCT coalesce(g.name->>'en_US', ''), ', ')
+                         FROM res_groups_users_rel r JOIN res_groups g ON g.id = r.gid
+                         JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = g.id
+                         WHERE r.uid = u.id AND d.module = 'sales_plus' AND d.name LIKE 'group_%'), '')
+        FROM res_users u JOIN res_partner p ON p.id = u.partner_id
+        WHERE u.active AND NOT u.share ORDER BY u.id" |
+        while IFS=$'\t' read -r login name lang groups; do
+            printf '  %-8s %-14s %-6s %s\n' "$login" "$name" "$lang" "${groups:-(no Sales Plus role)}"
+        done
+}
+
 cmd_demo() {
     prepare
     local db=${DEMO_DB:-sales_plus_demo} port=${DEMO_PORT:-8069}
@@ -279,13 +311,9 @@ cmd_demo() {
         odoo_bin -d "$db" -i sales_plus --with-demo --load-language=zh_CN,zh_TW --stop-after-init \
             --workers 0 --max-cron-threads 0 --http-port "$port" --http-interface 127.0.0.1 --log-level warn
     fi
-    cat <<MSG
-Sales Plus demo: http://127.0.0.1:$port/odoo?db=$db
-  administrator:  admin / admin
-  team leader:    wfang / wfang
-  salesperson:    lwei / lwei
-Stop with Ctrl-C.
-MSG
+    echo "Sales Plus demo: http://127.0.0.1:$port/odoo?db=$db (password = login)"
+    demo_logins "$db"
+    echo "Stop with Ctrl-C."
     exec python3 "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --db_host="$PGHOST" --db_port="$PGPORT" \
         --db_user="$PGUSER" -d "$db" --db-filter "^$db\$" --http-interface 127.0.0.1 --http-port "$port" \
         --workers 0 --max-cron-threads 1

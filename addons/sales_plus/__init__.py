@@ -5,3 +5,4 @@ from . import reports
 from . import wizards
 from . import controllers
 from . import tools
+from .demo import uninstall_hook

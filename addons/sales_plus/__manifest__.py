@@ -12,6 +12,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": [
         "sale_management",
         "sale_stock",

@@ -6,13 +6,11 @@ from . import crm_team_member
 from . import res_config_settings
 from . import res_users
 from . import res_users_settings
-from . import sales_plus_demo
 from . import sales_plus_stock_alert
 from . import sales_plus_stock_alert_mixin
 from . import stock_warehouse
 from . import stock_picking
 from . import product_template
-from . import sales_plus_stock_alert_demo
 from . import sales_plus_rfm_segment
 from . import sales_plus_rfm_config
 from . import sales_plus_rfm_regrade
@@ -33,7 +31,5 @@ from . import sale_order_price_approval
 from . import sale_order_cockpit
 from . import sale_order_rfm
 from . import sale_order
-from . import sales_plus_price_approval_demo
 from . import sales_plus_target
 from . import sales_plus_cockpit
-from . import sales_plus_cockpit_demo

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import demo
+
 # the scan job of a company is recorded under this XML id (+ company id), so that
 # uninstalling sales_plus removes it
 STOCK_ALERT_SCAN_JOB_XMLID = "sales_plus.ir_cron_stock_alert_scan_company_%s"
@@ -187,3 +189,11 @@ class ResCompany(models.Model):
             [{"company_id": company.id} for company in companies]
         )
         return companies
+
+    # ---- Business methods: demo data ----
+
+    @api.model
+    def _sales_plus_generate_demo(self, step):
+        """Run a demo data generator of ``sales_plus/demo`` (called from the demo
+        XML files only; the generators are plain functions, not models)."""
+        demo.generate(self.env, step)

@@ -20,3 +20,4 @@ from . import test_cockpit_figures
 from . import test_screens
 from . import test_team_leader
 from . import test_rfm_form
+from . import test_demo
