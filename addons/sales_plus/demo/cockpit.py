@@ -47,11 +47,39 @@ def generate_cockpit(env):
             [("type", "=", "sale"), ("company_id", "=", company.id)]
         ):
             _create_demo_invoices(company_env, rng, company)
+        _assign_core_demo_documents(company_env, company)
         for team_xmlid, leader_xmlid in teams:
             _create_demo_targets(company_env, company, env.ref(team_xmlid), env.ref(leader_xmlid))
 
 
 # ---- Helpers ----
+
+
+def _assign_core_demo_documents(env, company):
+    """Odoo's own demo invoices, credit notes and orders carry OdooBot or nobody as
+    salesperson: they become the administrator's, in his team of the company, so
+    that no cockpit row of the demo reads "OdooBot"."""
+    nobody = (env.ref("base.user_root").id, False)
+    admin = env.ref("base.user_admin")
+    team = env["crm.team"].search(
+        [
+            ("company_id", "in", (company.id, False)),
+            "|",
+            ("user_id", "=", admin.id),
+            ("member_ids", "in", admin.ids),
+        ],
+        limit=1,
+    )
+    env["account.move"].search(
+        [
+            ("company_id", "=", company.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("invoice_user_id", "in", nobody),
+        ]
+    ).write({"invoice_user_id": admin.id, "team_id": team.id})
+    env["sale.order"].search([("company_id", "=", company.id), ("user_id", "in", nobody)]).write(
+        {"user_id": admin.id, "team_id": team.id}
+    )
 
 
 def _create_demo_invoices(env, rng, company):
