@@ -17,6 +17,12 @@ class TestCockpitManagerTour(HttpCase):
         super().setUpClass()
         cls.env["sales_plus.price.rule"].search([]).action_archive()
         cls.env["res.lang"]._activate_lang("en_US")
+        # a company of its own: demo documents and salespeople stay out of its figures
+        company = cls.env["res.company"].create(
+            {"name": "Cockpit UI Company", "currency_id": cls.env.ref("base.USD").id}
+        )
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        in_company = {"company_id": company.id, "company_ids": [Command.set(company.ids)]}
         cls.manager = new_test_user(
             cls.env,
             login="cockpit_ui_manager",
@@ -24,6 +30,7 @@ class TestCockpitManagerTour(HttpCase):
             groups="base.group_user,sales_plus.group_sales_plus_manager",
             tz="UTC",
             lang="en_US",
+            **in_company,
         )
         partner = cls.env["res.partner"].create({"name": "Cockpit UI Customer"})
         product = cls.env["product.product"].create({"name": "Cockpit UI Product", "list_price": 10.0})
@@ -35,6 +42,7 @@ class TestCockpitManagerTour(HttpCase):
                 login=f"cockpit_ui_seller_{number:02d}",
                 name=f"Cockpit Seller {number:02d}",
                 groups="base.group_user,sales_plus.group_sales_plus_user",
+                **in_company,
             )
             cls.sellers |= seller
             # seller 12 sells most: 1,200.00
