@@ -386,22 +386,23 @@ cmd_bench() {
 # (tests/screenshots.py). They replace docs/screenshots/*.png only when all are taken.
 cmd_screenshots() {
     prepare
-    local db=${DEMO_DB:-sales_plus_demo} port shots="$LOG_DIR/screenshots" dest="$ROOT/docs/screenshots" server
+    local db=${DEMO_DB:-sales_plus_demo} port shots="$LOG_DIR/screenshots" dest="$ROOT/docs/screenshots"
     port=$(free_port)
     mkdir -p "$shots" "$dest"
     say "serving the demo database $db on port $port (created first when missing)"
     DEMO_DB="$db" DEMO_PORT="$port" setsid bash "$ROOT/tests/harness.sh" demo >"$LOG_DIR/demo-server.log" 2>&1 &
-    server=$!
-    trap 'kill -- -$server 2>/dev/null || true' EXIT
+    SCREENSHOT_SERVER=$!
+    trap 'kill -- -"$SCREENSHOT_SERVER" 2>/dev/null || true' EXIT
     local _
     for _ in $(seq 1 600); do
         curl -fs -o /dev/null "http://127.0.0.1:$port/web/login?db=$db" && break
-        kill -0 "$server" 2>/dev/null || { tail -n 40 "$LOG_DIR/demo-server.log" >&2; die "the demo server stopped"; }
+        kill -0 "$SCREENSHOT_SERVER" 2>/dev/null || { tail -n 40 "$LOG_DIR/demo-server.log" >&2; die "the demo server stopped"; }
         sleep 1
     done
     if python3 "$ROOT/tests/screenshots.py" "http://127.0.0.1:$port" "$db" "$shots"; then
         cp "$shots"/*.png "$dest/"
-        say "saved in $dest: $(cd "$shots" && echo *.png)"
+        say "saved in $dest"
+        ls "$shots"
     else
         die "some screenshots were not taken; docs/screenshots left as it was"
     fi

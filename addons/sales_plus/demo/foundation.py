@@ -98,7 +98,7 @@ MIN_MONTHLY_ORDERS = 15
 # months of history before the current one
 HISTORY_MONTHS = 24
 # stock left in each warehouse once the history is delivered
-STOCK_LEFT = 400.0
+STOCK_LEFT = 40.0
 
 # demo records' names in Chinese: xml id -> {lang: name}
 TRANSLATIONS = {

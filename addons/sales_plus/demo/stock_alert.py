@@ -15,7 +15,6 @@ def generate_stock_alerts(env):
     ref = env.ref
     company = ref("base.main_company")
     main, south = _demo_warehouses(env, company)
-    desk = ref("sales_plus.product_desk_demo")
     cabinet = ref("sales_plus.product_cabinet_demo")
     lamp = ref("sales_plus.product_lamp_demo")
     arm = ref("sales_plus.product_monitor_arm_demo")
@@ -27,8 +26,8 @@ def generate_stock_alerts(env):
             "product_id": cabinet.id,
             "warehouse_id": south.id,
             "location_id": south.lot_stock_id.id,
-            "product_min_qty": 450.0,
-            "product_max_qty": 600.0,
+            "product_min_qty": 60.0,
+            "product_max_qty": 120.0,
             "trigger": "manual",
         }
     )
@@ -57,12 +56,13 @@ def generate_stock_alerts(env):
 
     orders = env["sale.order"].create(
         [
-            # shortage on confirmation: more desks than the warehouse holds
-            order_vals("sales_plus.res_partner_customer_00_demo", main, desk, 480),
+            # shortage on confirmation: more lamps than the warehouse holds (an order
+            # of an ordinary size, so that the cockpit's month stays plausible)
+            order_vals("sales_plus.res_partner_customer_00_demo", main, lamp, 48),
             # promised last week, not shipped
             order_vals("sales_plus.res_partner_customer_04_demo", main, arm, 6),
             # quotation at risk: more lamps than both warehouses hold
-            order_vals("sales_plus.res_partner_customer_08_demo", south, lamp, 900),
+            order_vals("sales_plus.res_partner_customer_08_demo", south, lamp, 120),
             # quotation expiring tomorrow, stock available but not held
             order_vals(
                 "sales_plus.res_partner_customer_15_demo",
