@@ -137,14 +137,13 @@ class TestDemoStory(TransactionCase):
         pickings = orders.picking_ids
         self.assertTrue(orders and moves and pickings)
         # nor any of Odoo's own demo documents: no cockpit row reads "OdooBot"
-        orders |= self.env["sale.order"].search([("company_id", "in", companies.ids)])
-        moves |= self.env["account.move"].search(
+        all_orders = self.env["sale.order"].search([("company_id", "in", companies.ids)])
+        all_moves = self.env["account.move"].search(
             [("company_id", "in", companies.ids), ("move_type", "in", ("out_invoice", "out_refund"))]
         )
-        self.assertFalse(orders.filtered(lambda o: o.user_id in (bot, self.env["res.users"])).mapped("name"))
-        self.assertFalse(
-            moves.filtered(lambda m: m.invoice_user_id in (bot, self.env["res.users"])).mapped("name")
-        )
+        nobody = (bot, self.env["res.users"])
+        self.assertFalse(all_orders.filtered(lambda o: o.user_id in nobody).mapped("name"))
+        self.assertFalse(all_moves.filtered(lambda m: m.invoice_user_id in nobody).mapped("name"))
         self.assertFalse(
             pickings.filtered(lambda p: p.user_id in (bot, self.env["res.users"])).mapped("name")
         )
