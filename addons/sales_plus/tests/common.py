@@ -17,6 +17,9 @@ class SalesPlusCommon(SaleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the users work in English, whichever languages the database has (a demo
+        # database may default to Chinese); tests of other languages set them
+        cls.env["res.lang"]._activate_lang("en_US")
         cls.sp_users = {
             role: new_test_user(
                 cls.env,
@@ -24,6 +27,7 @@ class SalesPlusCommon(SaleCommon):
                 groups=f"base.group_user,{group}",
                 name=f"Sales Plus {role.replace('_', ' ').title()}",
                 company_id=cls.env.company.id,
+                lang="en_US",
             )
             for role, group in cls.GROUP_XMLIDS.items()
         }
@@ -32,11 +36,13 @@ class SalesPlusCommon(SaleCommon):
             cls.env,
             login="sales_plus_plain_salesman",
             groups="base.group_user,sales_team.group_sale_salesman",
+            lang="en_US",
         )
         cls.system_admin = new_test_user(
             cls.env,
             login="sales_plus_system_admin",
             groups="base.group_user,base.group_system,sales_plus.group_sales_plus_admin",
+            lang="en_US",
         )
 
 
