@@ -42,11 +42,13 @@ def generate_cockpit(env):
     for company_xmlid, teams in DEMO_TEAMS:
         company = env.ref(company_xmlid)
         company_env = env["res.company"].with_company(company).with_context(**QUIET).env
-        # a company without a chart of accounts (the Shanghai one) has no invoices
-        if company_env["account.journal"].search_count(
+        # a company without a chart of accounts (the Shanghai one) gets Odoo's
+        # generic one, so that its orders are invoiced and paid too
+        if not company_env["account.journal"].search_count(
             [("type", "=", "sale"), ("company_id", "=", company.id)]
         ):
-            _create_demo_invoices(company_env, rng, company)
+            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        _create_demo_invoices(company_env, rng, company)
         _assign_core_demo_documents(company_env, company)
         for team_xmlid, leader_xmlid in teams:
             _create_demo_targets(company_env, company, env.ref(team_xmlid), env.ref(leader_xmlid))

@@ -136,6 +136,9 @@ class TestDemoStory(TransactionCase):
         )
         pickings = orders.picking_ids
         self.assertTrue(orders and moves and pickings)
+        # both companies invoice their orders (the Shanghai one on Odoo's generic chart)
+        for company in companies:
+            self.assertTrue(moves.filtered(lambda m, c=company: m.company_id == c), company.name)
         # nor any of Odoo's own demo documents: no cockpit row reads "OdooBot"
         all_orders = self.env["sale.order"].search([("company_id", "in", companies.ids)])
         all_moves = self.env["account.move"].search(
