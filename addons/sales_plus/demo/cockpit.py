@@ -60,7 +60,8 @@ def generate_cockpit(env):
 def _assign_core_demo_documents(env, company):
     """Odoo's own demo invoices, credit notes and orders carry OdooBot or nobody as
     salesperson: they become the administrator's, in his team of the company, so
-    that no cockpit row of the demo reads "OdooBot"."""
+    that no cockpit row of the demo reads "OdooBot"; those of no order are
+    cancelled."""
     nobody = (env.ref("base.user_root").id, False)
     admin = env.ref("base.user_admin")
     team = env["crm.team"].search(
@@ -82,6 +83,22 @@ def _assign_core_demo_documents(env, company):
     env["sale.order"].search([("company_id", "=", company.id), ("user_id", "in", nobody)]).write(
         {"user_id": admin.id, "team_id": team.id}
     )
+    # Odoo's own demo invoices and credit notes that no order produced and nobody
+    # paid are not part of the sales story (a credit note of no sale would show as
+    # a negative salesperson): cancelled
+    strays = env["account.move"].search(
+        [
+            ("company_id", "=", company.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+            ("payment_state", "=", "not_paid"),
+            ("invoice_line_ids.sale_line_ids", "=", False),
+            ("reversed_entry_id", "=", False),
+        ]
+    )
+    strays = strays.filtered(lambda move: not move.reversal_move_ids)
+    strays.button_draft()
+    strays.button_cancel()
 
 
 def _create_demo_invoices(env, rng, company):

@@ -136,6 +136,19 @@ class TestDemoStory(TransactionCase):
         )
         pickings = orders.picking_ids
         self.assertTrue(orders and moves and pickings)
+        # no salesperson is negative over the year: no credit note of no sale
+        year = {"period_type": "year", "date_from": f"{date.today().year}-01-01"}
+        year["date_to"] = f"{date.today().year}-12-31"
+        for company in companies:
+            figures = (
+                self.env["sales_plus.cockpit"]
+                .with_user(self.env.ref("base.user_admin"))
+                .with_context(allowed_company_ids=company.ids)
+                .get_cockpit_data(dict(year, company_id=company.id))
+            )
+            rows = figures["by_salesperson"]
+            rows = rows["rows"] if isinstance(rows, dict) else rows
+            self.assertFalse([row["name"] for row in rows if row["revenue"] < 0], company.name)
         # both companies invoice their orders (the Shanghai one on Odoo's generic chart)
         for company in companies:
             self.assertTrue(moves.filtered(lambda m, c=company: m.company_id == c), company.name)
