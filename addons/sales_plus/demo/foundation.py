@@ -113,8 +113,11 @@ TRANSLATIONS = {
     "sales_plus.crm_team_shanghai_demo": {"zh_CN": "华东大客户部", "zh_TW": "華東大客戶部"},
 }
 
-# demo users' languages, set when the language is loaded (make demo loads zh_CN and zh_TW)
+# demo users' languages, set when the language is loaded (make demo loads zh_CN and zh_TW);
+# English is activated first: a database created with Chinese only has it inactive
 USER_LANGS = {
+    "base.user_admin": "en_US",
+    "sales_plus.res_users_salesperson_west_demo": "en_US",
     "sales_plus.res_users_team_leader_demo": "zh_CN",
     "sales_plus.res_users_salesperson_east_demo": "zh_CN",
     "sales_plus.res_users_salesperson_south_demo": "zh_TW",
@@ -187,6 +190,7 @@ def generate_l10n(env):
     company_env = env["res.company"].with_company(company).env
     warehouses = _demo_warehouses(company_env, company)
     _create_demo_orders(company_env, rng, company, sellers, customers, products, warehouses)
+    env["res.lang"]._activate_lang("en_US")
     for xmlid, lang in USER_LANGS.items():
         if _lang_active(env, lang):
             ref(xmlid).lang = lang
