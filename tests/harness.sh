@@ -312,7 +312,7 @@ cmd_demo() {
     prepare
     local db=${DEMO_DB:-sales_plus_demo} port=${DEMO_PORT:-8069}
     if ! psql -d "$db" -Atc "select 1 from ir_module_module where name='sales_plus' and state='installed'" 2>/dev/null | grep -q 1; then
-        say "creating demo database $db (about two minutes)"
+        say "creating demo database $db (a few minutes; more on a busy machine)"
         dropdb --if-exists "$db"
         odoo_bin -d "$db" -i sales_plus --with-demo --load-language=zh_CN,zh_TW --stop-after-init \
             --workers 0 --max-cron-threads 0 --http-port "$port" --http-interface 127.0.0.1 --log-level warn
@@ -393,11 +393,13 @@ cmd_screenshots() {
     DEMO_DB="$db" DEMO_PORT="$port" setsid bash "$ROOT/tests/harness.sh" demo >"$LOG_DIR/demo-server.log" 2>&1 &
     SCREENSHOT_SERVER=$!
     trap 'kill -- -"$SCREENSHOT_SERVER" 2>/dev/null || true' EXIT
-    local _
-    for _ in $(seq 1 600); do
-        curl -fs -o /dev/null "http://127.0.0.1:$port/web/login?db=$db" && break
+    # creating the demo database takes minutes (tens on a busy 2-core machine)
+    local waited=0
+    until curl -fs -o /dev/null "http://127.0.0.1:$port/web/login?db=$db"; do
         kill -0 "$SCREENSHOT_SERVER" 2>/dev/null || { tail -n 40 "$LOG_DIR/demo-server.log" >&2; die "the demo server stopped"; }
-        sleep 1
+        [ "$waited" -lt "${SALES_PLUS_DEMO_TIMEOUT:-3600}" ] || die "the demo server did not answer within ${waited}s"
+        sleep 5
+        waited=$((waited + 5))
     done
     if python3 "$ROOT/tests/screenshots.py" "http://127.0.0.1:$port" "$db" "$shots"; then
         cp "$shots"/*.png "$dest/"
