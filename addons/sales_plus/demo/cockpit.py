@@ -47,7 +47,10 @@ def generate_cockpit(env):
         if not company_env["account.journal"].search_count(
             [("type", "=", "sale"), ("company_id", "=", company.id)]
         ):
+            currency = company.currency_id
             env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            # the generic chart sets USD: the company keeps its own currency (no entry yet)
+            company.currency_id = currency
         _create_demo_invoices(company_env, rng, company)
         _assign_core_demo_documents(company_env, company)
         for team_xmlid, leader_xmlid in teams:
