@@ -37,14 +37,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_data import (
-    ADDONS_PATH,
-    ODOO_PATH,
-    PGHOST,
-    PGPORT,
-    PGUSER,
     BenchDatabase,
     create_salespeople,
     generate_sales,
+    odoo_command,
     say,
     timed,
 )
@@ -159,14 +155,7 @@ class Servers:
         for index in range(self.count):
             port = free_port()
             log = Path(self.log_dir) / f"server{index + 1}-{time.monotonic_ns()}.log"
-            args = [
-                sys.executable,
-                os.path.join(ODOO_PATH, "odoo-bin"),
-                f"--addons-path={ADDONS_PATH}",
-                f"--db_host={PGHOST}",
-                f"--db_port={PGPORT}",
-                *([f"--db_user={PGUSER}"] if PGUSER else []),
-                "-d",
+            args = odoo_command(
                 self.dbname,
                 f"--db-filter=^{self.dbname}$",
                 "--workers=0",
@@ -175,7 +164,7 @@ class Servers:
                 f"--http-port={port}",
                 "--log-level=info",
                 f"--logfile={log}",
-            ]
+            )
             self.processes.append(subprocess.Popen(args, start_new_session=True))
             self.logs.append(log)
             self._wait_ready(port)

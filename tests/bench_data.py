@@ -24,6 +24,21 @@ PGPORT = os.environ.get("PGPORT", "5432")
 PGUSER = os.environ.get("PGUSER", "")
 
 
+def odoo_command(dbname, *options):
+    """The odoo-bin command line on the benchmark's database server and addons."""
+    return [
+        sys.executable,
+        os.path.join(ODOO_PATH, "odoo-bin"),
+        f"--addons-path={ADDONS_PATH}",
+        f"--db_host={PGHOST}",
+        f"--db_port={PGPORT}",
+        *([f"--db_user={PGUSER}"] if PGUSER else []),
+        "-d",
+        dbname,
+        *options,
+    ]
+
+
 def say(text):
     """Print a benchmark line at once (the runs are long)."""
     print(text, flush=True)
@@ -74,14 +89,7 @@ class BenchDatabase:
         if self.reused and not os.environ.get("BENCH_UPDATE"):
             print(f"# database {self.dbname}: reused", flush=True)
             return self._open_registry()
-        args = [
-            sys.executable,
-            os.path.join(ODOO_PATH, "odoo-bin"),
-            f"--addons-path={ADDONS_PATH}",
-            f"--db_host={PGHOST}",
-            f"--db_port={PGPORT}",
-            *([f"--db_user={PGUSER}"] if PGUSER else []),
-            "-d",
+        args = odoo_command(
             self.dbname,
             "-u" if self.reused else "-i",
             "sales_plus",
@@ -91,7 +99,7 @@ class BenchDatabase:
             "--log-level=warn",
             "--http-interface=127.0.0.1",
             "--http-port=0",
-        ]
+        )
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
         print(
             f"# database {self.dbname}: sales_plus {'updated' if self.reused else 'installed'} "
