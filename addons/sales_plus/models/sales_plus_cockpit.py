@@ -25,6 +25,28 @@ RANKING_SIZE = 10
 # the drill-downs of the pipeline figures (tools/cockpit_metrics.PIPELINE_METRICS)
 PIPELINE_DRILLS = ("open_quotations", "price_approval_waiting", "quotations_created", "quotations_converted")
 PARETO_SIZE = 20
+# the parts of the payload, in the order the client asks for them
+MONEY, CUSTOMERS = "money", "customers"
+PARTS = (MONEY, CUSTOMERS)
+# the figures of each part (sales_plus.cockpit._figures)
+PART_FIGURES = {
+    MONEY: (
+        "revenue",
+        "order_value",
+        "refunded",
+        "orders",
+        "aov",
+        "margin",
+        "margin_pct",
+        "invoiced",
+        "collected",
+        "collection_rate",
+        "overdue",
+    ),
+    CUSTOMERS: ("customers", "new_customers", "returning_customers", "repurchase_rate"),
+}
+# the tables whose rows both parts fill (matched by their drill-down key)
+ROW_TABLES = ("by_salesperson", "by_team")
 # the salesperson and sales team of the documents the figures count: a document
 # belongs to the team written on it (see res.users._sales_plus_scope_terms)
 SCOPE_FIELDS = {"sale.order": ("user_id", "team_id"), "account.move": ("invoice_user_id", "team_id")}
@@ -116,25 +138,43 @@ class SalesPlusCockpit(models.AbstractModel):
 
     @api.readonly
     @api.model
-    def get_cockpit_data(self, filters=None):
-        """The whole payload of the cockpit for ``filters``: ``company_id``,
+    def get_cockpit_data(self, filters=None, part=None):
+        """The payload of the cockpit for ``filters``: ``company_id``,
         ``period_type`` (month / quarter / year / custom), ``date_from``,
         ``date_to`` (ISO dates; default the current month), ``team_id``,
         ``user_id``.
 
+        ``part`` (see ``PARTS``): "money" gives the money figures (revenue,
+        orders, AOV, margin, invoiced, collected, collection rate, overdue,
+        targets and pacing of those, trend, salesperson and team rows,
+        pipeline), "customers" the customer figures (customers, new,
+        returning, repurchase rate and their targets, Pareto, segment and ABC
+        breakdowns) and the product, category and region tables; the client
+        shows the money part first. Without ``part``, the whole payload: the
+        two parts merged by :meth:`_merge_parts` (the XLSX and PDF).
+
         Values only JSON-RPC and XML-RPC both carry (no None): a ratio whose
         denominator is zero is False, shown as "—"."""
+        if part not in (None, *PARTS):
+            raise UserError(self.env._("Unknown part %(part)s of the cockpit.", part=part))
         filters = self._normalize_filters(filters or {})
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
         tune_transaction(self.env)
-        figures = self._subject_figures(filters, periods)
-        lines = self._query_order_lines(filters, periods)
+        payload = {}
+        for name in PARTS:
+            if part in (None, name):
+                builder = self._money_part if name == MONEY else self._customers_part
+                payload = self._merge_parts(payload, builder(filters, periods, company))
+        payload["parts"] = [part] if part else list(PARTS)
+        return payload
+
+    def _money_part(self, filters, periods, company):
+        figures = self._subject_figures(filters, periods, parts=(MONEY,))
         kpis, by_user, by_team = figures["kpis"], figures["user_id"], figures["team_id"]
-        orders, invoices, collected = figures["orders"], figures["invoices"], figures["collected"]
-        targets = self._targets(filters, periods, company, kpis, figures)
+        targets = self._targets(filters, periods, company, kpis, figures, MONEY)
         labels = cockpit_metrics.labels(self.env)
-        payload = {
+        return {
             "filters": filters,
             "options": self._filter_options(filters),
             "currency": {
@@ -150,21 +190,54 @@ class SalesPlusCockpit(models.AbstractModel):
             "target_metrics": list(TARGET_METRIC_KEYS),
             "kpis": kpis,
             "targets": targets,
-            "trend": self._trend(filters, periods, orders, invoices, collected),
+            "trend": self._trend(filters, periods, figures["orders"], figures["invoices"], figures["collected"]),
             "by_salesperson": self._named(by_user, "res.users", key="user_id"),
             "by_team": self._named(by_team, "crm.team", key="team_id"),
-            "by_region": self._regions(orders, invoices),
+            "pipeline_metrics": labels["pipeline_metrics"],
+            "pipeline": self._query_pipeline(filters, periods),
+        }
+
+    def _customers_part(self, filters, periods, company):
+        figures = self._subject_figures(filters, periods, parts=(CUSTOMERS,))
+        kpis, by_user, by_team = figures["kpis"], figures["user_id"], figures["team_id"]
+        targets = self._targets(filters, periods, company, kpis, figures, CUSTOMERS)
+        lines = self._query_order_lines(filters, periods)
+        payload = {
+            "kpis": kpis,
+            "targets": {"totals": targets["totals"]},
+            "by_salesperson": self._named(by_user, "res.users", key="user_id"),
+            "by_team": self._named(by_team, "crm.team", key="team_id"),
+            "by_region": self._regions(self._query_regions(filters, periods)),
             "by_category": self._named(lines["categ_id"], "product.category", sort="revenue"),
             "by_product": self._named(lines["product_id"], "product.product", sort="revenue")[:RANKING_SIZE],
             "top_products_margin": self._named(lines["product_id"], "product.product", sort="margin")[
                 :RANKING_SIZE
             ],
             "pareto": figures["pareto"],
-            "pipeline_metrics": labels["pipeline_metrics"],
-            "pipeline": self._query_pipeline(filters, periods),
         }
         payload.update(self._segment_breakdowns(figures["segments"]))
         return payload
+
+    def _merge_parts(self, payload, part):
+        """``payload`` with the keys of ``part`` added: dictionaries merged key
+        by key, the salesperson and team rows matched by their ``key``, in the
+        order of the money part (the rows a part adds come last, sorted by
+        revenue again). cockpit.js merges the parts it receives the same way."""
+        merged = dict(payload)
+        for name, value in part.items():
+            current = merged.get(name)
+            if isinstance(current, dict) and isinstance(value, dict):
+                merged[name] = self._merge_parts(current, value)
+            elif name in ROW_TABLES and isinstance(current, list):
+                rows = {repr(sorted(row["key"].items())): row for row in value}
+                result = []
+                for row in current:
+                    other = rows.pop(repr(sorted(row["key"].items())), None)
+                    result.append(self._merge_parts(row, other) if other else row)
+                merged[name] = result + list(rows.values())
+            else:
+                merged[name] = value
+        return merged
 
     @api.readonly
     @api.model
@@ -545,22 +618,9 @@ class SalesPlusCockpit(models.AbstractModel):
 
     def _query_orders(self, filters, periods, detail=True):
         """Orders, revenue and margin of each period by salesperson and team;
-        with ``detail`` also in total, by region and by day or month."""
-        self._flush_sources("orders", *(["partners"] if detail else []))
-        if detail:
-            orders = SQL(
-                """
-                SELECT o.*, commercial.country_id, commercial.state_id
-                  FROM (%s) o
-                  JOIN res_partner commercial ON commercial.id = o.customer_id
-                """,
-                self._orders_cte(filters, periods),
-            )
-        else:
-            orders = self._orders_cte(filters, periods, slots=False)
-        columns, select, grouping, grouping_sets = self._grouping(
-            detail, ("country_id", "state_id"), ("slot",)
-        )
+        with ``detail`` also in total and by day or month."""
+        self._flush_sources("orders")
+        columns, select, grouping, grouping_sets = self._grouping(detail, ("slot",))
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -570,7 +630,7 @@ class SalesPlusCockpit(models.AbstractModel):
                   FROM o
                  GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                orders=orders,
+                orders=self._orders_cte(filters, periods, slots=detail),
                 columns=select,
                 grouping=grouping,
                 grouping_sets=grouping_sets,
@@ -578,6 +638,40 @@ class SalesPlusCockpit(models.AbstractModel):
         )
         rows = self._copy_buckets(rows, periods)
         return self._split_levels(rows, columns)
+
+    def _query_regions(self, filters, periods):
+        """Revenue and orders (confirmed orders) and invoiced and credit notes
+        (posted invoices) of the current period by the customer's country and
+        state, in one query: ``{(country_id, state_id): {"revenue", "orders",
+        "invoiced", "refunded"}}``."""
+        self._flush_sources("orders", "moves", "partners")
+        current = {CURRENT: periods[CURRENT]}
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT commercial.country_id, commercial.state_id,
+                       COUNT(*) AS orders, SUM(o.amount) AS revenue, 0 AS invoiced, 0 AS refunded
+                  FROM (%(orders)s) o
+                  JOIN res_partner commercial ON commercial.id = o.customer_id
+                 GROUP BY commercial.country_id, commercial.state_id
+                 UNION ALL
+                SELECT l.country_id, l.state_id, 0, 0, SUM(l.untaxed), SUM(l.refunded)
+                  FROM (%(invoices)s) l
+                 GROUP BY l.country_id, l.state_id
+                """,
+                orders=self._orders_cte(filters, current, slots=False),
+                invoices=self._invoices_sql(filters, self._buckets_sql(current, as_datetimes=False, slots=False)),
+            )
+        )
+        result = {}
+        for row in rows:
+            entry = result.setdefault(
+                (row["country_id"], row["state_id"]), {"revenue": 0.0, "orders": 0, "invoiced": 0.0}
+            )
+            entry["revenue"] += (row["revenue"] or 0.0) + (row["refunded"] or 0.0)
+            entry["orders"] += row["orders"]
+            entry["invoiced"] += row["invoiced"] or 0.0
+        return result
 
     def _query_pipeline(self, filters, periods):
         """The pipeline figures (tools/cockpit_metrics.PIPELINE_METRICS), in one
@@ -874,12 +968,10 @@ class SalesPlusCockpit(models.AbstractModel):
 
     def _query_invoices(self, filters, periods, detail=True):
         """Invoiced, credit notes and invoiced with taxes of each period by
-        salesperson and team; with ``detail`` also in total, by region and by
-        day or month."""
-        self._flush_sources("moves", *(["partners"] if detail else []))
-        columns, select, grouping, grouping_sets = self._grouping(
-            detail, ("country_id", "state_id"), ("slot",)
-        )
+        salesperson and team; with ``detail`` also in total and by day or
+        month."""
+        self._flush_sources("moves")
+        columns, select, grouping, grouping_sets = self._grouping(detail, ("slot",))
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -890,7 +982,7 @@ class SalesPlusCockpit(models.AbstractModel):
                  GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
                 invoices=self._invoices_sql(
-                    filters, self._buckets_sql(periods, as_datetimes=False, slots=detail), regions=detail
+                    filters, self._buckets_sql(periods, as_datetimes=False, slots=detail), regions=False
                 ),
                 columns=select,
                 grouping=grouping,
@@ -1051,9 +1143,8 @@ class SalesPlusCockpit(models.AbstractModel):
 
     def _split_levels(self, rows, columns):
         """Rows of a GROUPING SETS query sorted by what they are grouped by:
-        ``{"total": {bucket: row}, "user_id": {bucket: {id: row}}, ...}``; rows
-        grouped by country and state are keyed ``(country_id, state_id)`` under
-        ``"country_id"``. ``columns`` are those given to ``GROUPING()``, in order
+        ``{"total": {bucket: row}, "user_id": {bucket: {id: row}}, ...}``.
+        ``columns`` are those given to ``GROUPING()``, in order
         (the first one is its highest bit, set when the column is not grouped)."""
         result = defaultdict(lambda: defaultdict(dict))
         for row in rows:
@@ -1062,44 +1153,48 @@ class SalesPlusCockpit(models.AbstractModel):
             grouped = [c for i, c in enumerate(columns) if not level & (1 << (len(columns) - 1 - i))]
             if not grouped:
                 result["total"][bucket] = row
-            elif grouped == ["country_id", "state_id"]:
-                result["country_id"][bucket][(row["country_id"], row["state_id"])] = row
             else:
                 result[grouped[0]][bucket][row[grouped[0]]] = row
         return result
 
     # ---- Figures ----
 
-    def _subject_figures(self, filters, periods, detail=True):
+    def _subject_figures(self, filters, periods, detail=True, parts=PARTS):
         """The figures of each period by salesperson and by sales team
         (``{"user_id": {id: {bucket: figures}}, "team_id": ...}``; the key None
         gathers the documents without a salesperson or team), from one query
         per source (orders, invoices, payments, customers): what targets
         measure, read by the cockpit's targets section and by the pacing alerts
-        (``sales_plus.target._pacing_actuals``).
+        (``sales_plus.target._pacing_actuals``). Only the figures of ``parts``
+        (``PART_FIGURES``), from the sources they need.
 
         With ``detail`` (the payload) the same queries also give the periods'
         totals (``kpis``), the collection rate, overdue receivables, the rows by
-        region and by day or month (``orders``, ``invoices``, ``collected``) and
-        the customers by segment and for the Pareto (``segments``, ``pareto``).
-        Each total is its rows' sum: every row is grouped from the same
-        documents as the total, those without a salesperson or team in a row
-        of their own."""
-        orders = self._query_orders(filters, periods, detail)
-        invoices = self._query_invoices(filters, periods, detail)
-        collected = self._query_collected(filters, periods, detail)
-        customers, segments, pareto = self._query_customers(filters, periods, detail)
-        if detail:
-            due = self._query_due(filters, periods)
-            overdue = self._query_overdue(filters)
-        else:
-            due = defaultdict(lambda: defaultdict(dict))
-            overdue = {"total": 0.0, "user_id": {}, "team_id": {}}
+        day or month (``orders``, ``invoices``, ``collected``) and the customers
+        by segment and for the Pareto (``segments``, ``pareto``). Each total is
+        its rows' sum: every row is grouped from the same documents as the
+        total, those without a salesperson or team in a row of their own."""
+        empty = defaultdict(lambda: defaultdict(dict))
+        orders = invoices = collected = customers = due = empty
+        segments = pareto = None
+        overdue = {"total": 0.0, "user_id": {}, "team_id": {}}
+        if MONEY in parts:
+            orders = self._query_orders(filters, periods, detail)
+            invoices = self._query_invoices(filters, periods, detail)
+            collected = self._query_collected(filters, periods, detail)
+            if detail:
+                due = self._query_due(filters, periods)
+                overdue = self._query_overdue(filters)
+        if CUSTOMERS in parts:
+            customers, segments, pareto = self._query_customers(filters, periods, detail)
         sources = (orders, invoices, collected, customers, due, overdue)
-        result = {field: self._breakdown(field, list(periods), *sources) for field in ("user_id", "team_id")}
+        result = {
+            field: self._breakdown(field, list(periods), parts, *sources) for field in ("user_id", "team_id")
+        }
+        result["parts"] = parts
         if detail:
             result.update(
-                kpis=self._kpis(*sources),
+                kpis=self._kpis(parts, *sources),
                 orders=orders,
                 invoices=invoices,
                 collected=collected,
@@ -1113,41 +1208,49 @@ class SalesPlusCockpit(models.AbstractModel):
         (team_id) in ``bucket`` of :meth:`_subject_figures`: a target's actual."""
         return figures[field].get(subject_id, {}).get(bucket, {}).get(metric, 0.0)
 
-    def _figures(self, order_row, invoice_row, collected_row, customer_row, due_row, overdue):
-        """The figures of one period (of everybody, a salesperson or a team)
-        from the rows of each source; their definitions are the ``help`` of the
-        metrics (tools/cockpit_metrics.py)."""
-        order_row, invoice_row = order_row or {}, invoice_row or {}
-        collected_row, customer_row, due_row = collected_row or {}, customer_row or {}, due_row or {}
-        order_value = order_row.get("revenue") or 0.0
-        refunded = -(invoice_row.get("refunded") or 0.0)
-        orders = order_row.get("orders") or 0
-        margin = order_row.get("margin") or 0.0
-        due_paid = due_row.get("due_paid") or 0.0
-        due_open = due_row.get("due_open") or 0.0
-        customers = customer_row.get("customers") or 0
-        new_customers = customer_row.get("new_customers") or 0
-        return {
-            "revenue": order_value - refunded,
-            "order_value": order_value,
-            "refunded": refunded,
-            "orders": orders,
-            "aov": ratio(order_value, orders),
-            "margin": margin,
-            "margin_pct": ratio(margin, order_value),
-            "invoiced": invoice_row.get("invoiced") or 0.0,
-            "collected": collected_row.get("collected") or 0.0,
-            "collection_rate": ratio(due_paid, due_paid + due_open),
-            "overdue": overdue,
-            "customers": customers,
-            "new_customers": new_customers,
-            "returning_customers": customers - new_customers,
-            "repurchase_rate": ratio(customer_row.get("repeat_customers") or 0, customers),
-        }
+    def _figures(self, parts, order_row, invoice_row, collected_row, customer_row, due_row, overdue):
+        """The figures of ``parts`` of one period (of everybody, a salesperson
+        or a team) from the rows of each source; their definitions are the
+        ``help`` of the metrics (tools/cockpit_metrics.py)."""
+        figures = {}
+        if MONEY in parts:
+            order_row, invoice_row = order_row or {}, invoice_row or {}
+            collected_row, due_row = collected_row or {}, due_row or {}
+            order_value = order_row.get("revenue") or 0.0
+            refunded = -(invoice_row.get("refunded") or 0.0)
+            orders = order_row.get("orders") or 0
+            margin = order_row.get("margin") or 0.0
+            due_paid = due_row.get("due_paid") or 0.0
+            due_open = due_row.get("due_open") or 0.0
+            figures.update(
+                revenue=order_value - refunded,
+                order_value=order_value,
+                refunded=refunded,
+                orders=orders,
+                aov=ratio(order_value, orders),
+                margin=margin,
+                margin_pct=ratio(margin, order_value),
+                invoiced=invoice_row.get("invoiced") or 0.0,
+                collected=collected_row.get("collected") or 0.0,
+                collection_rate=ratio(due_paid, due_paid + due_open),
+                overdue=overdue,
+            )
+        if CUSTOMERS in parts:
+            customer_row = customer_row or {}
+            customers = customer_row.get("customers") or 0
+            new_customers = customer_row.get("new_customers") or 0
+            figures.update(
+                customers=customers,
+                new_customers=new_customers,
+                returning_customers=customers - new_customers,
+                repurchase_rate=ratio(customer_row.get("repeat_customers") or 0, customers),
+            )
+        return figures
 
-    def _kpis(self, orders, invoices, collected, customers, due, overdue):
+    def _kpis(self, parts, orders, invoices, collected, customers, due, overdue):
         return {
             bucket: self._figures(
+                parts,
                 orders["total"].get(bucket),
                 invoices["total"].get(bucket),
                 collected["total"].get(bucket),
@@ -1158,7 +1261,7 @@ class SalesPlusCockpit(models.AbstractModel):
             for bucket in BUCKETS
         }
 
-    def _breakdown(self, field, buckets, orders, invoices, collected, customers, due, overdue):
+    def _breakdown(self, field, buckets, parts, orders, invoices, collected, customers, due, overdue):
         """``{id: {bucket: figures}}`` by salesperson or team (id None: the
         documents without)."""
         ids = set()
@@ -1169,6 +1272,7 @@ class SalesPlusCockpit(models.AbstractModel):
         return {
             record_id: {
                 bucket: self._figures(
+                    parts,
                     orders[field][bucket].get(record_id),
                     invoices[field][bucket].get(record_id),
                     collected[field][bucket].get(record_id),
@@ -1181,8 +1285,8 @@ class SalesPlusCockpit(models.AbstractModel):
             for record_id in ids
         }
 
-    def _empty_figures(self):
-        return {bucket: self._figures(None, None, None, None, None, 0.0) for bucket in BUCKETS}
+    def _empty_figures(self, parts):
+        return {bucket: self._figures(parts, None, None, None, None, None, 0.0) for bucket in BUCKETS}
 
     def _named(self, values, model, sort="revenue", key=None):
         """Rows ``{"id", "name", ...figures}`` sorted by ``sort`` descending; one
@@ -1210,16 +1314,10 @@ class SalesPlusCockpit(models.AbstractModel):
         rows.sort(key=lambda r: (not r["id"], -(r.get(sort) or 0.0), r["name"]))
         return rows
 
-    def _regions(self, orders, invoices):
-        """Revenue (orders less credit notes) and invoiced by the customer's
-        country and state; the rows add up to the totals."""
-        values = {}
-        for (country_id, state_id), row in orders["country_id"][CURRENT].items():
-            values[(country_id, state_id)] = {"revenue": row["revenue"] or 0.0, "orders": row["orders"]}
-        for key, row in invoices["country_id"][CURRENT].items():
-            entry = values.setdefault(key, {"revenue": 0.0, "orders": 0})
-            entry["revenue"] += row["refunded"] or 0.0
-            entry["invoiced"] = row["invoiced"] or 0.0
+    def _regions(self, values):
+        """Rows of :meth:`_query_regions`: revenue (orders less credit notes)
+        and invoiced by the customer's country and state; the rows add up to
+        the totals."""
         countries = self.env["res.country"].sudo().browse({k[0] for k in values if k[0]})
         states = self.env["res.country.state"].sudo().browse({k[1] for k in values if k[1]})
         none_label = self.env._("No country")
@@ -1330,8 +1428,8 @@ class SalesPlusCockpit(models.AbstractModel):
                 day += timedelta(days=1)
         return weekdays or cockpit_pacing.MONDAY_TO_FRIDAY, tuple(holidays)
 
-    def _targets(self, filters, periods, company, kpis, figures):
-        """Targets falling in the current period (prorated by working days when a
+    def _targets(self, filters, periods, company, kpis, figures, part):
+        """Targets of the metrics of ``part`` falling in the current period (prorated by working days when a
         target's period is longer), with completion, pacing and run-rate forecast:
         in total, per salesperson and per team (team target next to the sum of its
         members' targets). A salesperson's target counts in the teams they are a
@@ -1340,6 +1438,7 @@ class SalesPlusCockpit(models.AbstractModel):
         from one ``source`` for every metric: the team targets, or the
         salesperson targets when the period has no team target or a
         salesperson is asked for."""
+        metrics = [metric for metric in TARGET_METRIC_KEYS if metric in PART_FIGURES[part]]
         by_user, by_team = figures["user_id"], figures["team_id"]
         start, end = periods[CURRENT]
         domain = [
@@ -1388,7 +1487,7 @@ class SalesPlusCockpit(models.AbstractModel):
         # salesperson targets
         source = "team" if per_team and not filters["user_id"] else "salesperson"
         totals = {}
-        for metric in TARGET_METRIC_KEYS:
+        for metric in metrics:
             team_total = sum(values.get(metric, 0.0) for values in per_team.values())
             user_total = sum(values.get(metric, 0.0) for values in per_user.values())
             target_amount = team_total if source == "team" else user_total
@@ -1397,7 +1496,7 @@ class SalesPlusCockpit(models.AbstractModel):
         user_rows = {
             user_id: {
                 m: pace(values.get(m, 0.0), self._subject_figure(figures, "user_id", user_id, CURRENT, m))
-                for m in TARGET_METRIC_KEYS
+                for m in metrics
             }
             for user_id, values in per_user.items()
         }
@@ -1406,7 +1505,7 @@ class SalesPlusCockpit(models.AbstractModel):
             values = per_team.get(team_id, {})
             members = team_members.get(team_id, [])
             team_rows[team_id] = {}
-            for metric in TARGET_METRIC_KEYS:
+            for metric in metrics:
                 row = pace(
                     values.get(metric, 0.0),
                     self._subject_figure(figures, "team_id", team_id, CURRENT, metric),
@@ -1415,16 +1514,18 @@ class SalesPlusCockpit(models.AbstractModel):
                 team_rows[team_id][metric] = row
         # the breakdown rows carry their targets
         for user_id, metrics in user_rows.items():
-            by_user.setdefault(user_id, self._empty_figures())
+            by_user.setdefault(user_id, self._empty_figures(figures["parts"]))
             by_user[user_id][CURRENT]["targets"] = metrics
-            by_user[user_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
-            by_user[user_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"]
+            if "revenue" in metrics:
+                by_user[user_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
+                by_user[user_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"]
         for team_id, metrics in team_rows.items():
-            by_team.setdefault(team_id, self._empty_figures())
+            by_team.setdefault(team_id, self._empty_figures(figures["parts"]))
             by_team[team_id][CURRENT]["targets"] = metrics
-            by_team[team_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
-            by_team[team_id][CURRENT]["revenue_member_target"] = metrics["revenue"]["member_target"]
-            by_team[team_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"]
+            if "revenue" in metrics:
+                by_team[team_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
+                by_team[team_id][CURRENT]["revenue_member_target"] = metrics["revenue"]["member_target"]
+                by_team[team_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"]
         elapsed = cockpit_pacing.pacing(1.0, 0.0, start, end, today, weekdays, holidays)["elapsed"]
         source_labels = {
             "team": self.env._("Sum of the team targets"),
