@@ -22,7 +22,10 @@ def generate(env, step):
 
 
 def uninstall_hook(env):
-    """Keep the demo records when sales_plus is uninstalled: orders, invoices and
+    """Drop the cockpit's summary tables with their triggers on the orders,
+    invoices and payments (models/sales_plus_cockpit_summary.py).
+
+    Keep the demo records when sales_plus is uninstalled: orders, invoices and
     deliveries (which have no XML id) refer to its customers, products, users,
     teams and companies, which could not be deleted. Their XML ids go, the records
     stay as ordinary data; the records of sales_plus' own models go with them."""
@@ -38,3 +41,4 @@ def uninstall_hook(env):
             ("model", "not like", "sales_plus.%"),
         ]
     ).unlink()
+    env["sales_plus.cockpit.summary"]._drop()

@@ -33,3 +33,4 @@ from . import sale_order_rfm
 from . import sale_order
 from . import sales_plus_target
 from . import sales_plus_cockpit
+from . import sales_plus_cockpit_summary

@@ -86,3 +86,20 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_plus_pacing_completion_pct",
         readonly=False,
     )
+
+    # ---- Action methods: cockpit ----
+
+    def action_sales_plus_rebuild_cockpit_summaries(self):
+        """Empty the cockpit's summary tables and fill them again from the
+        orders, invoices and payments (administrators only)."""
+        self.ensure_one()
+        self.env["sales_plus.cockpit.summary"]._rebuild()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("The cockpit summaries were rebuilt from the documents."),
+                "sticky": False,
+            },
+        }

@@ -50,6 +50,13 @@ ROW_TABLES = ("by_salesperson", "by_team")
 # the salesperson and sales team of the documents the figures count: a document
 # belongs to the team written on it (see res.users._sales_plus_scope_terms)
 SCOPE_FIELDS = {"sale.order": ("user_id", "team_id"), "account.move": ("invoice_user_id", "team_id")}
+# the fields of the documents a summary table has as columns of the same name
+# (models/sales_plus_cockpit_summary.py): the record rules that read only these
+# apply to the summary rows as to the documents
+SUMMARY_FIELDS = {
+    "sale.order": {"company_id", "user_id", "team_id"},
+    "account.move": {"company_id", "invoice_user_id", "team_id", "move_type"},
+}
 # what the queries read, flushed before they run (see _flush_sources)
 SOURCES = {
     "orders": (
@@ -161,18 +168,17 @@ class SalesPlusCockpit(models.AbstractModel):
         company = self.env["res.company"].browse(filters["company_id"])
         periods = self._periods(filters)
         tune_transaction(self.env)
-        payload = {}
+        payload, shared = {}, {}
         for name in PARTS:
             if part in (None, name):
                 builder = self._money_part if name == MONEY else self._customers_part
-                payload = self._merge_parts(payload, builder(filters, periods, company))
-        payload["parts"] = [part] if part else list(PARTS)
+                payload = self._merge_parts(payload, builder(filters, periods, company, shared))
         return payload
 
-    def _money_part(self, filters, periods, company):
+    def _money_part(self, filters, periods, company, shared):
         figures = self._subject_figures(filters, periods, parts=(MONEY,))
         kpis, by_user, by_team = figures["kpis"], figures["user_id"], figures["team_id"]
-        targets = self._targets(filters, periods, company, kpis, figures, MONEY)
+        targets = self._targets(filters, periods, company, kpis, figures, MONEY, shared)
         labels = cockpit_metrics.labels(self.env)
         return {
             "filters": filters,
@@ -190,17 +196,20 @@ class SalesPlusCockpit(models.AbstractModel):
             "target_metrics": list(TARGET_METRIC_KEYS),
             "kpis": kpis,
             "targets": targets,
-            "trend": self._trend(filters, periods, figures["orders"], figures["invoices"], figures["collected"]),
+            "trend": self._trend(
+                filters, periods, figures["orders"], figures["invoices"], figures["collected"]
+            ),
             "by_salesperson": self._named(by_user, "res.users", key="user_id"),
             "by_team": self._named(by_team, "crm.team", key="team_id"),
             "pipeline_metrics": labels["pipeline_metrics"],
             "pipeline": self._query_pipeline(filters, periods),
+            "parts": [MONEY],
         }
 
-    def _customers_part(self, filters, periods, company):
+    def _customers_part(self, filters, periods, company, shared):
         figures = self._subject_figures(filters, periods, parts=(CUSTOMERS,))
         kpis, by_user, by_team = figures["kpis"], figures["user_id"], figures["team_id"]
-        targets = self._targets(filters, periods, company, kpis, figures, CUSTOMERS)
+        targets = self._targets(filters, periods, company, kpis, figures, CUSTOMERS, shared)
         lines = self._query_order_lines(filters, periods)
         payload = {
             "kpis": kpis,
@@ -214,6 +223,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 :RANKING_SIZE
             ],
             "pareto": figures["pareto"],
+            "parts": [CUSTOMERS],
         }
         payload.update(self._segment_breakdowns(figures["segments"]))
         return payload
@@ -221,23 +231,43 @@ class SalesPlusCockpit(models.AbstractModel):
     def _merge_parts(self, payload, part):
         """``payload`` with the keys of ``part`` added: dictionaries merged key
         by key, the salesperson and team rows matched by their ``key``, in the
-        order of the money part (the rows a part adds come last, sorted by
-        revenue again). cockpit.js merges the parts it receives the same way."""
+        order of the first part (the rows a part adds come last); a row one
+        part lacks gets that part's figures as zeros (the salesperson of a
+        credit note only has no customers). ``parts`` lists the parts merged.
+        cockpit.js merges the parts it receives the same way."""
+        before, added = payload.get("parts", []), part.get("parts", [])
+        merged = self._merge_dicts(payload, part, before, added)
+        merged["parts"] = [*before, *added]
+        return merged
+
+    def _merge_dicts(self, payload, part, before, added):
         merged = dict(payload)
         for name, value in part.items():
             current = merged.get(name)
             if isinstance(current, dict) and isinstance(value, dict):
-                merged[name] = self._merge_parts(current, value)
+                merged[name] = self._merge_dicts(current, value, before, added)
             elif name in ROW_TABLES and isinstance(current, list):
-                rows = {repr(sorted(row["key"].items())): row for row in value}
-                result = []
-                for row in current:
-                    other = rows.pop(repr(sorted(row["key"].items())), None)
-                    result.append(self._merge_parts(row, other) if other else row)
-                merged[name] = result + list(rows.values())
+                merged[name] = self._merge_rows(current, value, before, added)
             else:
                 merged[name] = value
         return merged
+
+    def _merge_rows(self, rows, others, before, added):
+        """The rows of the parts ``before`` and of the parts ``added`` matched
+        by their ``key`` (see :meth:`_merge_parts`)."""
+
+        def empty_row(parts):
+            empty = self._empty_figures(tuple(parts))
+            return {**empty[CURRENT], "previous": empty[PREVIOUS], "last_year": empty[LAST_YEAR]}
+
+        by_key = {repr(sorted(row["key"].items())): row for row in others}
+        result = []
+        for row in rows:
+            other = by_key.pop(repr(sorted(row["key"].items())), None) or empty_row(added)
+            result.append(self._merge_dicts(row, other, before, added))
+        for other in by_key.values():
+            result.append(self._merge_dicts(empty_row(before), other, before, added))
+        return result
 
     @api.readonly
     @api.model
@@ -471,25 +501,28 @@ class SalesPlusCockpit(models.AbstractModel):
                 )
         return SQL("(VALUES %s) AS b(bucket, start, stop, slots)", SQL(", ").join(rows))
 
-    def _scope_sql(self, filters, model, alias):
+    def _scope_sql(self, filters, model, alias, summary=False):
         """The documents of ``model`` (sale.order or account.move, aliased
         ``alias`` in the query) a figure counts: those the user may read (the
         record rules Sales and Invoicing apply to them) in their Sales Plus
         scope (own / team / all, by the document's salesperson and team), and
         asked for (salesperson and team filters; ``no_user`` / ``no_team``:
         those without; ``subjects``: ``(user_ids, team_ids)``, those of these
-        only). :meth:`_scope_domain` is the same as a domain."""
+        only). :meth:`_scope_domain` is the same as a domain.
+
+        With ``summary``, the same on a summary table aliased ``alias`` (see
+        :meth:`_summary_rules_sql`); None when it cannot be (the figures are
+        then read from the documents)."""
         user_field, team_field = SCOPE_FIELDS[model]
         user_column, team_column = SQL.identifier(alias, user_field), SQL.identifier(alias, team_field)
         # the pacing alerts compute everybody's figures in superuser mode
         if self.env.su:
             condition = SQL("TRUE")
         else:
-            condition = SQL(
-                "%s AND %s",
-                self.env.user._sales_plus_scope_sql(user_column, team_column),
-                self._rules_sql(model, alias),
-            )
+            rules = self._summary_rules_sql(model, alias) if summary else self._rules_sql(model, alias)
+            if rules is None:
+                return None
+            condition = SQL("%s AND %s", self.env.user._sales_plus_scope_sql(user_column, team_column), rules)
         if filters["user_id"]:
             condition = SQL("%s AND %s = %s", condition, user_column, filters["user_id"])
         if filters.get("no_user"):
@@ -529,6 +562,34 @@ class SalesPlusCockpit(models.AbstractModel):
         # a rule through another table: as a subquery of its own
         query.add_where(condition)
         return SQL("%s IN (%s)", SQL.identifier(alias, "id"), query.select())
+
+    def _summary_rules_sql(self, model, alias):
+        """:meth:`_rules_sql` on a summary table (sales.cockpit.summary) aliased
+        ``alias``, whose columns carry the names of the document's fields
+        (``SUMMARY_FIELDS``); None when a record rule reads another field (an
+        integrator's rule on the customer, say) or the context asks for the
+        documents (``sales_plus_cockpit_live``): the figures are then read from
+        the documents, exact either way."""
+        if self.env.context.get("sales_plus_cockpit_live"):
+            return None
+        Model = self.env[model]
+        Model.browse().check_access("read")
+        model_sudo = Model.sudo().with_context(active_test=False)
+        domain = self.env["ir.rule"]._compute_domain(model, "read").optimize_full(model_sudo)
+        if domain.is_true():
+            return SQL("TRUE")
+        if domain.is_false():
+            return SQL("FALSE")
+        for condition in domain.iter_conditions():
+            if (
+                condition.field_expr not in SUMMARY_FIELDS[model]
+                or condition.operator not in ("=", "!=", "in", "not in")
+                or isinstance(condition.value, (Domain, Query, SQL))
+            ):
+                return None
+        query = Query(self.env, alias, SQL.identifier(Model._table))
+        condition = domain._to_sql(model_sudo, alias, query)
+        return None if query._joins else condition
 
     def _user_sql(self, column):
         """The salesperson of a document as the figures group it: none (the
@@ -594,9 +655,17 @@ class SalesPlusCockpit(models.AbstractModel):
         select = SQL(", ").join(SQL.identifier(column) for column in columns)
         return columns, select, grouping, grouping_sets
 
-    def _orders_cte(self, filters, periods, slots=True):
-        """Confirmed orders of the periods in company currency (their
-        customer's region is joined by :meth:`_query_orders` only)."""
+    def _orders_cte(self, filters, periods, slots=True, days=None):
+        """Confirmed orders of the periods in company currency; with ``days``
+        (UTC dates), of those days only."""
+        if days is not None:
+            days_join = SQL(
+                "JOIN unnest(%s::date[]) AS d(day) "
+                "ON so.date_order >= d.day AND so.date_order < d.day + interval '1 day'",
+                days,
+            )
+        else:
+            days_join = SQL()
         return SQL(
             """
             SELECT so.id, b.bucket, %(user)s AS user_id, so.team_id, so.date_order,
@@ -605,15 +674,68 @@ class SalesPlusCockpit(models.AbstractModel):
                    COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin,
                    width_bucket(so.date_order, b.slots) - 1 AS slot
               FROM sale_order so
+              %(days)s
               JOIN %(buckets)s ON so.date_order >= b.start AND so.date_order < b.stop
              WHERE so.state = 'sale'
                AND so.company_id = %(company)s
                AND %(scope)s
             """,
+            days=days_join,
             user=self._user_sql(SQL.identifier("so", "user_id")),
             buckets=self._buckets_sql(periods, as_datetimes=True, slots=slots),
             company=filters["company_id"],
             scope=self._scope_sql(filters, "sale.order", "so"),
+        )
+
+    def _split_days(self, periods, slots=True):
+        """The UTC days a boundary of the periods (or of their slots with
+        ``slots``) cuts in two: the user's midnight is not UTC's. The orders
+        of these days are read from the documents, those of the other days
+        from the daily summary (whole days only)."""
+        days = set()
+        for start, end in periods.values():
+            bounds = list(self._utc_bounds(start, end))
+            if slots:
+                bounds += [self._utc_bounds(day, day)[0] for day in self._slot_starts(periods, start, end)]
+            days |= {bound.date() for bound in bounds if bound.time() != time.min}
+        return sorted(days)
+
+    def _orders_rows_sql(self, filters, periods, slots=True):
+        """Rows ``(bucket, user_id, team_id, slot, orders, revenue, margin)``
+        whose sums are the confirmed orders of the periods: the daily summary's
+        whole days, the documents of the days cut by a boundary
+        (:meth:`_split_days`); all from the documents when the summary cannot
+        be read with the user's rules (:meth:`_scope_sql`)."""
+        summary_scope = self._scope_sql(filters, "sale.order", "s", summary=True)
+        live = SQL(
+            "SELECT o.bucket, o.user_id, o.team_id, o.slot, 1 AS orders, o.amount AS revenue, o.margin "
+            "FROM (%s) o",
+            self._orders_cte(filters, periods, slots=slots),
+        )
+        if summary_scope is None:
+            return live
+        split = self._split_days(periods, slots)
+        buckets = self._buckets_sql(periods, as_datetimes=True, slots=slots)
+        return SQL(
+            """
+            SELECT b.bucket, %(user)s AS user_id, s.team_id,
+                   width_bucket(s.day::timestamp, b.slots) - 1 AS slot, s.orders, s.revenue, s.margin
+              FROM sales_plus_cockpit_order_day s
+              JOIN %(buckets)s
+                ON s.day::timestamp >= b.start AND s.day::timestamp + interval '1 day' <= b.stop
+             WHERE s.company_id = %(company)s
+               AND s.day <> ALL(%(split)s::date[])
+               AND %(scope)s
+             UNION ALL
+            SELECT o.bucket, o.user_id, o.team_id, o.slot, 1, o.amount, o.margin
+              FROM (%(orders)s) o
+            """,
+            user=self._user_sql(SQL.identifier("s", "user_id")),
+            buckets=buckets,
+            company=filters["company_id"],
+            split=split,
+            scope=summary_scope,
+            orders=self._orders_cte(filters, periods, slots=slots, days=split),
         )
 
     def _query_orders(self, filters, periods, detail=True):
@@ -626,11 +748,11 @@ class SalesPlusCockpit(models.AbstractModel):
                 """
                 WITH o AS (%(orders)s)
                 SELECT bucket, %(columns)s, %(grouping)s AS level,
-                       COUNT(*) AS orders, SUM(amount) AS revenue, SUM(margin) AS margin
+                       SUM(orders)::bigint AS orders, SUM(revenue) AS revenue, SUM(margin) AS margin
                   FROM o
                  GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                orders=self._orders_cte(filters, periods, slots=detail),
+                orders=self._orders_rows_sql(filters, periods, slots=detail),
                 columns=select,
                 grouping=grouping,
                 grouping_sets=grouping_sets,
@@ -660,7 +782,9 @@ class SalesPlusCockpit(models.AbstractModel):
                  GROUP BY l.country_id, l.state_id
                 """,
                 orders=self._orders_cte(filters, current, slots=False),
-                invoices=self._invoices_sql(filters, self._buckets_sql(current, as_datetimes=False, slots=False)),
+                invoices=self._invoices_sql(
+                    filters, self._buckets_sql(current, as_datetimes=False, slots=False)
+                ),
             )
         )
         result = {}
@@ -966,6 +1090,31 @@ class SalesPlusCockpit(models.AbstractModel):
             scope=self._scope_sql(filters, "account.move", "move"),
         )
 
+    def _invoice_rows_sql(self, filters, buckets):
+        """Rows ``(bucket, user_id, team_id, slot, untaxed, refunded, total)``
+        whose sums are the posted customer invoices and credit notes of the
+        ``buckets`` (:meth:`_invoices_sql`), from the daily summary when the
+        user's rules allow (:meth:`_scope_sql`)."""
+        scope = self._scope_sql(filters, "account.move", "s", summary=True)
+        if scope is None:
+            return self._invoices_sql(filters, buckets, regions=False)
+        return SQL(
+            """
+            SELECT b.bucket, %(user)s AS user_id, s.team_id, width_bucket(s.day, b.slots) - 1 AS slot,
+                   s.untaxed, CASE WHEN s.move_type = 'out_refund' THEN s.untaxed ELSE 0 END AS refunded,
+                   s.total
+              FROM sales_plus_cockpit_move_day s
+              JOIN %(buckets)s ON s.day >= b.start AND s.day < b.stop
+             WHERE s.kind = 'invoice'
+               AND s.company_id = %(company)s
+               AND %(scope)s
+            """,
+            user=self._user_sql(SQL.identifier("s", "invoice_user_id")),
+            buckets=buckets,
+            company=filters["company_id"],
+            scope=scope,
+        )
+
     def _query_invoices(self, filters, periods, detail=True):
         """Invoiced, credit notes and invoiced with taxes of each period by
         salesperson and team; with ``detail`` also in total and by day or
@@ -981,8 +1130,8 @@ class SalesPlusCockpit(models.AbstractModel):
                   FROM l
                  GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                invoices=self._invoices_sql(
-                    filters, self._buckets_sql(periods, as_datetimes=False, slots=detail), regions=False
+                invoices=self._invoice_rows_sql(
+                    filters, self._buckets_sql(periods, as_datetimes=False, slots=detail)
                 ),
                 columns=select,
                 grouping=grouping,
@@ -1030,6 +1179,27 @@ class SalesPlusCockpit(models.AbstractModel):
             scope=self._scope_sql(filters, "account.move", "inv"),
         )
 
+    def _collected_rows_sql(self, filters, buckets):
+        """:meth:`_collected_sql` from the payment summary when the user's rules
+        allow (:meth:`_scope_sql`)."""
+        scope = self._scope_sql(filters, "account.move", "p", summary=True)
+        if scope is None:
+            return self._collected_sql(filters, buckets)
+        return SQL(
+            """
+            SELECT b.bucket, width_bucket(p.day, b.slots) - 1 AS slot, p.amount, p.invoice_id,
+                   %(user)s AS user_id, p.team_id
+              FROM sales_plus_cockpit_payment p
+              JOIN %(buckets)s ON p.day >= b.start AND p.day < b.stop
+             WHERE p.partial_company_id = %(company)s
+               AND %(scope)s
+            """,
+            user=self._user_sql(SQL.identifier("p", "invoice_user_id")),
+            buckets=buckets,
+            company=filters["company_id"],
+            scope=scope,
+        )
+
     def _query_collected(self, filters, periods, detail=True):
         """Collected of each period by salesperson and team; with ``detail``
         also in total and by day or month."""
@@ -1044,7 +1214,7 @@ class SalesPlusCockpit(models.AbstractModel):
                   FROM c
                  GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                collected=self._collected_sql(filters, buckets),
+                collected=self._collected_rows_sql(filters, buckets),
                 columns=select,
                 grouping=grouping,
                 grouping_sets=grouping_sets,
@@ -1053,6 +1223,76 @@ class SalesPlusCockpit(models.AbstractModel):
         rows = self._copy_buckets(rows, periods)
         return self._split_levels(rows, columns)
 
+    def _due_rows_sql(self, filters, periods):
+        """Rows ``(bucket, user_id, team_id, due_paid, due_open)`` whose sums
+        are what the collection rate reads (:meth:`_query_due`): from the
+        summaries when the user's rules allow (:meth:`_scope_sql`), else from
+        the documents."""
+        buckets = self._buckets_sql(periods, as_datetimes=False, slots=False)
+        today = self._today()
+        company = filters["company_id"]
+        move_scope = self._scope_sql(filters, "account.move", "s", summary=True)
+        payment_scope = self._scope_sql(filters, "account.move", "p", summary=True)
+        if move_scope is not None and payment_scope is not None:
+            return SQL(
+                """
+                SELECT b.bucket, %(move_user)s AS user_id, s.team_id, 0 AS due_paid, s.residual AS due_open
+                  FROM sales_plus_cockpit_move_day s
+                  JOIN %(buckets)s ON s.day >= b.start AND s.day < b.stop
+                 WHERE s.kind = 'due' AND s.company_id = %(company)s AND s.day <= %(today)s
+                   AND %(move_scope)s
+                 UNION ALL
+                SELECT b.bucket, %(payment_user)s, p.team_id, p.amount, 0
+                  FROM sales_plus_cockpit_payment p
+                  JOIN %(buckets)s ON p.invoice_date_due >= b.start AND p.invoice_date_due < b.stop
+                 WHERE p.company_id = %(company)s AND p.invoice_date_due <= %(today)s
+                   AND p.payment_state <> 'not_paid'
+                   AND %(payment_scope)s
+                """,
+                move_user=self._user_sql(SQL.identifier("s", "invoice_user_id")),
+                payment_user=self._user_sql(SQL.identifier("p", "invoice_user_id")),
+                buckets=buckets,
+                company=company,
+                today=today,
+                move_scope=move_scope,
+                payment_scope=payment_scope,
+            )
+        return SQL(
+            """
+            WITH due AS MATERIALIZED (
+                SELECT b.bucket, inv.id, %(user)s AS user_id, inv.team_id,
+                       inv.amount_residual_signed AS open, inv.payment_state
+                  FROM account_move inv
+                  JOIN %(buckets)s ON inv.invoice_date_due >= b.start AND inv.invoice_date_due < b.stop
+                 WHERE inv.state = 'posted'
+                   AND inv.move_type = 'out_invoice'
+                   AND inv.company_id = %(company)s
+                   AND inv.invoice_date_due <= %(today)s
+                   AND %(scope)s
+            ),
+            paid AS (
+                SELECT inv_line.move_id, SUM(partial.amount) AS paid
+                  FROM account_move_line inv_line
+                  JOIN account_partial_reconcile partial ON partial.debit_move_id = inv_line.id
+                  JOIN account_move_line pay_line ON pay_line.id = partial.credit_move_id
+                 -- an invoice not paid at all has nothing matched: no lookup
+                 WHERE inv_line.move_id IN (SELECT id FROM due WHERE payment_state <> 'not_paid')
+                   AND %(payment)s
+                 GROUP BY inv_line.move_id
+            )
+            SELECT due.bucket, due.user_id, due.team_id,
+                   COALESCE(paid.paid, 0) AS due_paid, due.open AS due_open
+              FROM due
+              LEFT JOIN paid ON paid.move_id = due.id
+            """,
+            user=self._user_sql(SQL.identifier("inv", "invoice_user_id")),
+            buckets=buckets,
+            company=company,
+            today=today,
+            scope=self._scope_sql(filters, "account.move", "inv"),
+            payment=self._payment_sql("pay_line"),
+        )
+
     def _query_due(self, filters, periods):
         """What the collection rate reads: the posted customer invoices falling
         due in each period up to today, what payments (:meth:`_payment_sql`)
@@ -1060,44 +1300,17 @@ class SalesPlusCockpit(models.AbstractModel):
         (``due_open``), in company currency, in total and by salesperson and
         team."""
         self._flush_sources("partials", "move_lines", "moves")
-        today = self._today()
         columns, select, grouping, grouping_sets = self._grouping(True)
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                WITH due AS MATERIALIZED (
-                    SELECT b.bucket, inv.id, %(user)s AS user_id, inv.team_id,
-                           inv.amount_residual_signed AS open, inv.payment_state
-                      FROM account_move inv
-                      JOIN %(buckets)s ON inv.invoice_date_due >= b.start AND inv.invoice_date_due < b.stop
-                     WHERE inv.state = 'posted'
-                       AND inv.move_type = 'out_invoice'
-                       AND inv.company_id = %(company)s
-                       AND inv.invoice_date_due <= %(today)s
-                       AND %(scope)s
-                ),
-                paid AS (
-                    SELECT inv_line.move_id, SUM(partial.amount) AS paid
-                      FROM account_move_line inv_line
-                      JOIN account_partial_reconcile partial ON partial.debit_move_id = inv_line.id
-                      JOIN account_move_line pay_line ON pay_line.id = partial.credit_move_id
-                     -- an invoice not paid at all has nothing matched: no lookup
-                     WHERE inv_line.move_id IN (SELECT id FROM due WHERE payment_state <> 'not_paid')
-                       AND %(payment)s
-                     GROUP BY inv_line.move_id
-                )
+                WITH due AS (%(rows)s)
                 SELECT bucket, %(columns)s, %(grouping)s AS level,
-                       SUM(COALESCE(paid.paid, 0)) AS due_paid, SUM(due.open) AS due_open
+                       SUM(due_paid) AS due_paid, SUM(due_open) AS due_open
                   FROM due
-                  LEFT JOIN paid ON paid.move_id = due.id
                  GROUP BY GROUPING SETS (%(grouping_sets)s)
                 """,
-                user=self._user_sql(SQL.identifier("inv", "invoice_user_id")),
-                buckets=self._buckets_sql(periods, as_datetimes=False, slots=False),
-                company=filters["company_id"],
-                today=today,
-                scope=self._scope_sql(filters, "account.move", "inv"),
-                payment=self._payment_sql("pay_line"),
+                rows=self._due_rows_sql(filters, periods),
                 columns=select,
                 grouping=grouping,
                 grouping_sets=grouping_sets,
@@ -1109,26 +1322,47 @@ class SalesPlusCockpit(models.AbstractModel):
     def _query_overdue(self, filters):
         """Receivables of posted customer invoices past their due date today."""
         self._flush_sources("moves")
+        today = self._today()
+        company = filters["company_id"]
+        scope = self._scope_sql(filters, "account.move", "s", summary=True)
+        if scope is not None:
+            overdue = SQL(
+                """
+                SELECT %(user)s AS user_id, s.team_id, s.overdue
+                  FROM sales_plus_cockpit_move_day s
+                 WHERE s.kind = 'due' AND s.overdue_moves <> 0
+                   AND s.company_id = %(company)s AND s.day < %(today)s AND %(scope)s
+                """,
+                user=self._user_sql(SQL.identifier("s", "invoice_user_id")),
+                company=company,
+                today=today,
+                scope=scope,
+            )
+        else:
+            overdue = SQL(
+                """
+                SELECT %(user)s AS user_id, move.team_id, move.amount_residual_signed AS overdue
+                  FROM account_move move
+                 WHERE move.state = 'posted'
+                   AND move.move_type = 'out_invoice'
+                   AND move.payment_state IN ('not_paid', 'partial')
+                   AND move.invoice_date_due < %(today)s
+                   AND move.company_id = %(company)s
+                   AND %(scope)s
+                """,
+                user=self._user_sql(SQL.identifier("move", "invoice_user_id")),
+                today=today,
+                company=company,
+                scope=self._scope_sql(filters, "account.move", "move"),
+            )
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 SELECT user_id, team_id, GROUPING(user_id, team_id) AS level, SUM(overdue) AS overdue
-                  FROM (
-                      SELECT %(user)s AS user_id, move.team_id, move.amount_residual_signed AS overdue
-                        FROM account_move move
-                       WHERE move.state = 'posted'
-                         AND move.move_type = 'out_invoice'
-                         AND move.payment_state IN ('not_paid', 'partial')
-                         AND move.invoice_date_due < %(today)s
-                         AND move.company_id = %(company)s
-                         AND %(scope)s
-                  ) move
+                  FROM (%s) move
                  GROUP BY GROUPING SETS ((), (user_id), (team_id))
                 """,
-                user=self._user_sql(SQL.identifier("move", "invoice_user_id")),
-                today=self._today(),
-                company=filters["company_id"],
-                scope=self._scope_sql(filters, "account.move", "move"),
+                overdue,
             )
         )
         result = {"total": 0.0, "user_id": {}, "team_id": {}}
@@ -1428,7 +1662,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 day += timedelta(days=1)
         return weekdays or cockpit_pacing.MONDAY_TO_FRIDAY, tuple(holidays)
 
-    def _targets(self, filters, periods, company, kpis, figures, part):
+    def _targets(self, filters, periods, company, kpis, figures, part, shared=None):
         """Targets of the metrics of ``part`` falling in the current period (prorated by working days when a
         target's period is longer), with completion, pacing and run-rate forecast:
         in total, per salesperson and per team (team target next to the sum of its
@@ -1454,7 +1688,13 @@ class SalesPlusCockpit(models.AbstractModel):
                 ("team_id", "=", filters["team_id"]),
                 ("user_id.crm_team_ids", "in", [filters["team_id"]]),
             ]
-        targets = self.env["sales_plus.target"].search(domain)
+        # the two parts of one payload read the targets once
+        if shared is None or "targets" not in shared:
+            targets = self.env["sales_plus.target"].search(domain)
+            if shared is not None:
+                shared["targets"] = targets
+        else:
+            targets = shared["targets"]
         span_start = min([start, *targets.mapped("date_from")])
         span_end = max([end, *targets.mapped("date_to")])
         weekdays, holidays = self._working_calendar(company, span_start, span_end)

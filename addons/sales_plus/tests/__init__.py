@@ -21,3 +21,4 @@ from . import test_screens
 from . import test_team_leader
 from . import test_rfm_form
 from . import test_demo
+from . import test_cockpit_summary

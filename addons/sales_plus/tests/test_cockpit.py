@@ -19,9 +19,9 @@ from ..tools.cockpit_metrics import METRICS, PIPELINE_METRICS, TARGET_METRIC_KEY
 
 TODAY = "2024-03-20 10:00:00"
 # SQL queries of one cockpit payload, whatever the number of salespeople, teams,
-# targets and months: 9 for the figures (the pipeline one of them), the rest reads
-# names, targets and filters (33 when nothing is left to read)
-QUERIES = 34
+# targets and months: 10 for the figures (the pipeline and the regions two of
+# them), the rest reads names, targets and filters (34 when nothing is left to read)
+QUERIES = 35
 MARCH = {"period_type": "month", "date_from": "2024-03-01"}
 
 
