@@ -13,6 +13,7 @@ from . import test_rfm
 from . import test_price_approval
 from . import test_cockpit
 from . import test_cockpit_ui
+from . import test_cockpit_parts
 from . import test_scope
 from . import test_cockpit_readonly
 from . import test_security

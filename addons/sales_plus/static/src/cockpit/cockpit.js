@@ -15,6 +15,51 @@ const MAX_CHANGE_PERCENT = 999;
 const TOP_N = 10;
 // ten thousand: the unit of 万 / 萬
 const WAN = 10000;
+// the parts of the payload, in the order they are asked for (sales_plus.cockpit.PARTS):
+// the money figures first (fast), then the customer figures
+const MONEY = "money";
+const CUSTOMERS = "customers";
+// the tables whose rows both parts fill, matched by their drill-down key
+const ROW_TABLES = ["by_salesperson", "by_team"];
+
+function isDict(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A row's drill-down key as text, its fields sorted: what matches a row of each part. */
+function rowKey(row) {
+    const entries = Object.entries(row.key).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return JSON.stringify(entries);
+}
+
+/**
+ * ``payload`` with the keys of ``part`` added, as the server merges the parts
+ * (sales_plus.cockpit._merge_parts): dictionaries merged key by key, the
+ * salesperson and team rows matched by their ``key``, in the order of
+ * ``payload`` (the rows only ``part`` has come last, in its order); any other
+ * value of ``part`` replaces the payload's. Neither argument is changed.
+ */
+export function mergeParts(payload, part) {
+    const merged = { ...payload };
+    for (const [name, value] of Object.entries(part)) {
+        const current = merged[name];
+        if (isDict(current) && isDict(value)) {
+            merged[name] = mergeParts(current, value);
+        } else if (ROW_TABLES.includes(name) && Array.isArray(current)) {
+            const rows = new Map(value.map((row) => [rowKey(row), row]));
+            const result = current.map((row) => {
+                const key = rowKey(row);
+                const other = rows.get(key);
+                rows.delete(key);
+                return other ? mergeParts(row, other) : row;
+            });
+            merged[name] = [...result, ...rows.values()];
+        } else {
+            merged[name] = value;
+        }
+    }
+    return merged;
+}
 
 /**
  * The one unit of a column of amounts, picked from its largest value: WAN when
@@ -32,6 +77,11 @@ export function columnUnit(values, wanUnits) {
  * by the server to what the user may see) and drills down to its records; the
  * list of figures, their labels and formats come with it (the server's metric
  * registry, tools/cockpit_metrics.py).
+ *
+ * The payload comes in two parts: the money figures first, shown as soon as
+ * they arrive, then the customer figures (customers, new customers, Pareto,
+ * segments, products, categories, regions), merged into them; the sections of
+ * the customer part show a placeholder until then.
  */
 export class SalesCockpit extends Component {
     static template = "sales_plus.SalesCockpit";
@@ -45,6 +95,8 @@ export class SalesCockpit extends Component {
         this.rankingRef = useRef("rankingChart");
         this.targetRef = useRef("targetChart");
         this.charts = [];
+        // the number of the latest load(): the answers of an older one are dropped
+        this.request = 0;
         const today = luxon.DateTime.local();
         this.state = useState({
             filters: {
@@ -56,7 +108,8 @@ export class SalesCockpit extends Component {
                 user_id: false,
             },
             data: null,
-            loading: true,
+            // per part of the payload: whether it is being loaded
+            loading: { [MONEY]: true, [CUSTOMERS]: true },
             // amounts in units of ten thousand (万 / 萬), a per-user setting
             wanUnits: Boolean(user.settings.sales_plus_cockpit_wan_units),
             // per table: {column, asc} of its sort, and whether all rows show
@@ -84,7 +137,11 @@ export class SalesCockpit extends Component {
             () => this.renderCharts(),
             () => [this.state.data, this.state.wanUnits]
         );
-        onWillUnmount(() => this.destroyCharts());
+        onWillUnmount(() => {
+            // an answer still on its way is for nobody
+            this.request++;
+            this.destroyCharts();
+        });
     }
 
     // ------------------------------------------------------------
@@ -120,15 +177,44 @@ export class SalesCockpit extends Component {
         }));
     }
 
+    /** What the sections of a part still loading show. */
+    get customersLoadingText() {
+        return _t("Loading customer figures…");
+    }
+
+    /** Whether the customer part is still on its way (its sections wait for it). */
+    get customersPending() {
+        return this.state.loading[CUSTOMERS];
+    }
+
+    /**
+     * Whether a figure of the payload is still on its way: missing from the
+     * part loaded so far while the other one is loading (the customer figures
+     * of the KPI cards, of the targets and of the salesperson and team rows).
+     */
+    pending(value) {
+        return value === undefined && this.customersPending;
+    }
+
     /**
      * The tables: their rows in the payload, columns (sortable: click a
      * header), drill-down of a row, total line and what they say when empty.
+     * ``part``: the part of the payload a table's rows (or a column's figures)
+     * come from; they show a placeholder while it loads.
      */
     get tables() {
         const data = this.state.data;
         const kpis = data.kpis.current;
         const targetOnly = (key) => (row) => (row.revenue_target ? row[key] : false);
         const noOrders = _t("No orders in this period.");
+        const labels = Object.fromEntries(data.metrics.map((metric) => [metric.key, metric.label]));
+        const newCustomers = {
+            key: "new_customers",
+            label: labels.new_customers,
+            kind: "count",
+            part: CUSTOMERS,
+        };
+        const pareto = data.pareto || {};
         return [
             {
                 key: "by_salesperson",
@@ -141,6 +227,7 @@ export class SalesCockpit extends Component {
                     { key: "revenue", label: _t("Revenue"), kind: "money" },
                     { key: "margin_pct", label: _t("Margin %"), kind: "percent" },
                     { key: "collected", label: _t("Collected"), kind: "money" },
+                    newCustomers,
                     { key: "revenue_target", label: _t("Target"), kind: "money", value: targetOnly("revenue_target") },
                     {
                         key: "revenue_completion",
@@ -149,7 +236,12 @@ export class SalesCockpit extends Component {
                         value: targetOnly("revenue_completion"),
                     },
                 ],
-                total: { revenue: kpis.revenue, margin_pct: kpis.margin_pct, collected: kpis.collected },
+                total: {
+                    revenue: kpis.revenue,
+                    margin_pct: kpis.margin_pct,
+                    collected: kpis.collected,
+                    new_customers: kpis.new_customers,
+                },
             },
             {
                 key: "by_team",
@@ -160,6 +252,7 @@ export class SalesCockpit extends Component {
                 columns: [
                     { key: "name", label: _t("Team"), kind: "text" },
                     { key: "revenue", label: _t("Revenue"), kind: "money" },
+                    newCustomers,
                     { key: "revenue_target", label: _t("Team target"), kind: "money", value: targetOnly("revenue_target") },
                     {
                         key: "revenue_member_target",
@@ -174,12 +267,13 @@ export class SalesCockpit extends Component {
                         value: targetOnly("revenue_completion"),
                     },
                 ],
-                total: { revenue: kpis.revenue },
+                total: { revenue: kpis.revenue, new_customers: kpis.new_customers },
             },
             {
                 key: "top_products_margin",
                 title: _t("Top products by margin"),
-                rows: data.top_products_margin,
+                part: CUSTOMERS,
+                rows: data.top_products_margin || [],
                 drill: (row) => this.drill("orders", { product_id: row.id }),
                 empty: _t("No products sold in this period."),
                 columns: [
@@ -192,7 +286,8 @@ export class SalesCockpit extends Component {
             {
                 key: "by_category",
                 title: _t("Product categories"),
-                rows: data.by_category,
+                part: CUSTOMERS,
+                rows: data.by_category || [],
                 drill: (row) => this.drill("orders", { categ_id: row.id }),
                 empty: _t("No products sold in this period."),
                 columns: [
@@ -204,7 +299,8 @@ export class SalesCockpit extends Component {
             {
                 key: "by_region",
                 title: _t("Regions"),
-                rows: data.by_region,
+                part: CUSTOMERS,
+                rows: data.by_region || [],
                 drill: (row) => this.drill("orders", row.key),
                 empty: noOrders,
                 columns: [
@@ -217,13 +313,14 @@ export class SalesCockpit extends Component {
             {
                 key: "pareto",
                 title: _t("Customer Pareto"),
-                subtitle: data.pareto.customers
+                part: CUSTOMERS,
+                subtitle: pareto.customers
                     ? _t("%(count)s of %(total)s customers make 80% of the revenue", {
-                          count: data.pareto.pareto_count,
-                          total: data.pareto.customers,
+                          count: pareto.pareto_count,
+                          total: pareto.customers,
                       })
                     : "",
-                rows: data.pareto.rows,
+                rows: pareto.rows || [],
                 drill: (row) => this.drill("orders", { partner_id: row.id }),
                 empty: _t("No customers in this period."),
                 columns: [
@@ -239,7 +336,8 @@ export class SalesCockpit extends Component {
             ].map(([key, title, label]) => ({
                 key,
                 title,
-                rows: data[key],
+                part: CUSTOMERS,
+                rows: data[key] || [],
                 drill: (row) => this.drill("orders", row.key),
                 empty: noOrders,
                 columns: [
@@ -252,6 +350,11 @@ export class SalesCockpit extends Component {
                 ],
             })),
         ];
+    }
+
+    /** Whether the part of the payload a table or a column comes from is still loading. */
+    partPending(item) {
+        return Boolean(item.part) && this.state.loading[item.part];
     }
 
     /** A cell's value: the column's own reading of the row, or the row's figure. */
@@ -326,7 +429,7 @@ export class SalesCockpit extends Component {
     /** The targets table's unit per column: from its money figures only. */
     get targetUnits() {
         const totals = this.state.data.targets.totals;
-        const money = this.targetMetrics.filter((metric) => metric.kind === "money");
+        const money = this.targetMetrics.filter((metric) => metric.kind === "money" && totals[metric.key]);
         return Object.fromEntries(
             ["target", "actual", "expected", "forecast"].map((field) => [
                 field,
@@ -351,12 +454,41 @@ export class SalesCockpit extends Component {
     // Data
     // ------------------------------------------------------------
 
+    /**
+     * Loads the payload of the filters: the money part, shown at once (the
+     * promise resolves then), then the customer part, merged into it. An answer
+     * to an older load (the filters changed meanwhile) is dropped.
+     */
     async load() {
-        this.state.loading = true;
-        const data = await this.orm.call("sales_plus.cockpit", "get_cockpit_data", [this.state.filters]);
-        Object.assign(this.state.filters, data.filters);
-        this.state.data = data;
-        this.state.loading = false;
+        const request = ++this.request;
+        this.state.loading[MONEY] = true;
+        this.state.loading[CUSTOMERS] = true;
+        const money = await this.loadPart(MONEY, { ...this.state.filters });
+        if (request !== this.request) {
+            return;
+        }
+        Object.assign(this.state.filters, money.filters);
+        this.payload = money;
+        this.state.data = money;
+        this.state.loading[MONEY] = false;
+        // not awaited: the money figures are usable meanwhile
+        this.loadCustomers(request, money.filters);
+    }
+
+    async loadCustomers(request, filters) {
+        const customers = await this.loadPart(CUSTOMERS, filters);
+        if (request !== this.request) {
+            return;
+        }
+        const payload = mergeParts(this.payload, customers);
+        payload.parts = [...this.payload.parts, ...customers.parts];
+        this.payload = payload;
+        this.state.data = payload;
+        this.state.loading[CUSTOMERS] = false;
+    }
+
+    loadPart(part, filters) {
+        return this.orm.call("sales_plus.cockpit", "get_cockpit_data", [filters], { part });
     }
 
     async onFilterChange(field, ev) {
@@ -612,7 +744,7 @@ export class SalesCockpit extends Component {
     get rankedSalespeople() {
         return this.state.data.by_salesperson
             .filter((row) => row.id)
-            .sort((a, b) => b.revenue - a.revenue)
+            .sort((a, b) => (b.revenue || 0) - (a.revenue || 0))
             .slice(0, TOP_N);
     }
 

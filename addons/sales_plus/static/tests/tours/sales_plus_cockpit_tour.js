@@ -8,6 +8,30 @@ registry.category("web_tour.tours").add("sales_plus_cockpit_tour", {
             trigger: '.o_sales_plus_cockpit_kpi[data-kpi="revenue"] .o_sales_plus_cockpit_kpi_value:not(:contains("$ 0.00"))',
         },
         {
+            content: "The customer figures follow the money figures: one customer this month",
+            trigger: '.o_sales_plus_cockpit_kpi[data-kpi="customers"] .o_sales_plus_cockpit_kpi_value:contains(1)',
+        },
+        {
+            content: "The products come with them",
+            trigger: '.o_sales_plus_cockpit_top_products_margin td:contains("Cockpit Tour Product")',
+        },
+        {
+            content: "And the customer segments",
+            trigger: ".o_sales_plus_cockpit_by_segment tbody td:contains(200.00)",
+        },
+        {
+            content: "The salesperson's row has the figures of both parts: revenue and new customers",
+            trigger:
+                ".o_sales_plus_cockpit_by_salesperson tbody tr:first-child" +
+                ":has(td:nth-child(2):contains(200.00)):has(td:nth-child(5):contains(0))",
+        },
+        {
+            content: "No placeholder left once both parts are in",
+            trigger:
+                ".o_sales_plus_cockpit:not(.o_sales_plus_cockpit_loading_customers)" +
+                ":not(:has(.o_sales_plus_cockpit_part_loading))",
+        },
+        {
             content: "A change beyond +999 % is capped (200 this month against 10 the month before)",
             trigger: '.o_sales_plus_cockpit_kpi[data-kpi="revenue"] span:contains("> +999 %")',
         },

@@ -123,7 +123,8 @@ function noEnglishTour() {
         ...openSalesPlusMenu("sales_plus_cockpit_menu"),
         noEnglish(
             "the Sales Cockpit",
-            ".o_sales_plus_cockpit .o_sales_plus_cockpit_by_salesperson td"
+            // both parts of its payload in: the customer sections too
+            ".o_sales_plus_cockpit:not(.o_sales_plus_cockpit_loading_customers) .o_sales_plus_cockpit_by_salesperson td"
         ),
         ...openSalesPlusMenu("sales_plus_stock_alert_menu"),
         noEnglish("the stock alerts", ".o_list_view .o_data_row"),
