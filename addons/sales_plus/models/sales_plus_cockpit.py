@@ -203,6 +203,7 @@ class SalesPlusCockpit(models.AbstractModel):
             "by_team": self._named(by_team, "crm.team", key="team_id"),
             "pipeline_metrics": labels["pipeline_metrics"],
             "pipeline": self._query_pipeline(filters, periods),
+            "empty_row": self._empty_row(MONEY),
             "parts": [MONEY],
         }
 
@@ -223,6 +224,7 @@ class SalesPlusCockpit(models.AbstractModel):
                 :RANKING_SIZE
             ],
             "pareto": figures["pareto"],
+            "empty_row": self._empty_row(CUSTOMERS),
             "parts": [CUSTOMERS],
         }
         payload.update(self._segment_breakdowns(figures["segments"]))
@@ -232,42 +234,37 @@ class SalesPlusCockpit(models.AbstractModel):
         """``payload`` with the keys of ``part`` added: dictionaries merged key
         by key, the salesperson and team rows matched by their ``key``, in the
         order of the first part (the rows a part adds come last); a row one
-        part lacks gets that part's figures as zeros (the salesperson of a
-        credit note only has no customers). ``parts`` lists the parts merged.
-        cockpit.js merges the parts it receives the same way."""
-        before, added = payload.get("parts", []), part.get("parts", [])
-        merged = self._merge_dicts(payload, part, before, added)
-        merged["parts"] = [*before, *added]
-        return merged
-
-    def _merge_dicts(self, payload, part, before, added):
+        side lacks is merged with that side's ``empty_row`` (its figures as
+        zeros: the salesperson of a credit note only has no customers). Any
+        other value is replaced, and ``parts`` lists the parts merged.
+        cockpit.js (mergeParts) merges the parts it receives the same way."""
         merged = dict(payload)
         for name, value in part.items():
             current = merged.get(name)
-            if isinstance(current, dict) and isinstance(value, dict):
-                merged[name] = self._merge_dicts(current, value, before, added)
+            if name == "parts":
+                merged[name] = [*(current or []), *value]
+            elif isinstance(current, dict) and isinstance(value, dict):
+                merged[name] = self._merge_parts(current, value)
             elif name in ROW_TABLES and isinstance(current, list):
-                merged[name] = self._merge_rows(current, value, before, added)
+                others = {repr(sorted(row["key"].items())): row for row in value}
+                rows = [
+                    self._merge_parts(
+                        row, others.pop(repr(sorted(row["key"].items())), part.get("empty_row", {}))
+                    )
+                    for row in current
+                ]
+                merged[name] = rows + [
+                    self._merge_parts(payload.get("empty_row", {}), row) for row in others.values()
+                ]
             else:
                 merged[name] = value
         return merged
 
-    def _merge_rows(self, rows, others, before, added):
-        """The rows of the parts ``before`` and of the parts ``added`` matched
-        by their ``key`` (see :meth:`_merge_parts`)."""
-
-        def empty_row(parts):
-            empty = self._empty_figures(tuple(parts))
-            return {**empty[CURRENT], "previous": empty[PREVIOUS], "last_year": empty[LAST_YEAR]}
-
-        by_key = {repr(sorted(row["key"].items())): row for row in others}
-        result = []
-        for row in rows:
-            other = by_key.pop(repr(sorted(row["key"].items())), None) or empty_row(added)
-            result.append(self._merge_dicts(row, other, before, added))
-        for other in by_key.values():
-            result.append(self._merge_dicts(empty_row(before), other, before, added))
-        return result
+    def _empty_row(self, part):
+        """The figures of a salesperson or team row of ``part`` with nothing to
+        count (see :meth:`_merge_parts`)."""
+        empty = self._empty_figures((part,))
+        return {**empty[CURRENT], "previous": empty[PREVIOUS], "last_year": empty[LAST_YEAR]}
 
     @api.readonly
     @api.model
@@ -659,13 +656,16 @@ class SalesPlusCockpit(models.AbstractModel):
         """Confirmed orders of the periods in company currency; with ``days``
         (UTC dates), of those days only."""
         if days is not None:
-            days_join = SQL(
-                "JOIN unnest(%s::date[]) AS d(day) "
-                "ON so.date_order >= d.day AND so.date_order < d.day + interval '1 day'",
-                days,
+            # one range per day: the planner reads them from the index on date_order
+            days_condition = SQL(" OR ").join(
+                [
+                    SQL("(so.date_order >= %s AND so.date_order < %s)", day, day + timedelta(days=1))
+                    for day in days
+                ]
+                or [SQL("FALSE")]
             )
         else:
-            days_join = SQL()
+            days_condition = SQL("TRUE")
         return SQL(
             """
             SELECT so.id, b.bucket, %(user)s AS user_id, so.team_id, so.date_order,
@@ -674,13 +674,13 @@ class SalesPlusCockpit(models.AbstractModel):
                    COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS margin,
                    width_bucket(so.date_order, b.slots) - 1 AS slot
               FROM sale_order so
-              %(days)s
               JOIN %(buckets)s ON so.date_order >= b.start AND so.date_order < b.stop
              WHERE so.state = 'sale'
                AND so.company_id = %(company)s
+               AND (%(days)s)
                AND %(scope)s
             """,
-            days=days_join,
+            days=days_condition,
             user=self._user_sql(SQL.identifier("so", "user_id")),
             buckets=self._buckets_sql(periods, as_datetimes=True, slots=slots),
             company=filters["company_id"],
@@ -813,14 +813,16 @@ class SalesPlusCockpit(models.AbstractModel):
                            so.create_date >= %(begin)s AND so.create_date < %(stop)s AS created,
                            so.state = 'sale' AS converted,
                            so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
-                           EXTRACT(EPOCH FROM %(now)s::timestamp - review.requested) / 86400 AS waiting_days
+                           -- the oldest open review, looked up for the orders waiting only
+                           CASE WHEN so.price_approval_state = 'pending' THEN
+                               EXTRACT(EPOCH FROM %(now)s::timestamp - (
+                                   SELECT MIN(r.create_date)
+                                     FROM tier_review r
+                                    WHERE r.model = 'sale.order' AND r.res_id = so.id
+                                      AND r.status IN ('waiting', 'pending')
+                               )) / 86400
+                           END AS waiting_days
                       FROM sale_order so
-                      LEFT JOIN LATERAL (
-                               SELECT MIN(r.create_date) AS requested
-                                 FROM tier_review r
-                                WHERE r.model = 'sale.order' AND r.res_id = so.id
-                                  AND r.status IN ('waiting', 'pending')
-                           ) review ON so.price_approval_state = 'pending'
                      WHERE so.company_id = %(company)s
                        AND (so.state IN ('draft', 'sent')
                             OR (so.create_date >= %(begin)s AND so.create_date < %(stop)s))
@@ -1187,11 +1189,12 @@ class SalesPlusCockpit(models.AbstractModel):
             return self._collected_sql(filters, buckets)
         return SQL(
             """
-            SELECT b.bucket, width_bucket(p.day, b.slots) - 1 AS slot, p.amount, p.invoice_id,
+            SELECT b.bucket, width_bucket(p.day, b.slots) - 1 AS slot, p.amount,
                    %(user)s AS user_id, p.team_id
-              FROM sales_plus_cockpit_payment p
+              FROM sales_plus_cockpit_payment_day p
               JOIN %(buckets)s ON p.day >= b.start AND p.day < b.stop
-             WHERE p.partial_company_id = %(company)s
+             WHERE p.kind = 'collected'
+               AND p.partial_company_id = %(company)s
                AND %(scope)s
             """,
             user=self._user_sql(SQL.identifier("p", "invoice_user_id")),
@@ -1243,10 +1246,9 @@ class SalesPlusCockpit(models.AbstractModel):
                    AND %(move_scope)s
                  UNION ALL
                 SELECT b.bucket, %(payment_user)s, p.team_id, p.amount, 0
-                  FROM sales_plus_cockpit_payment p
-                  JOIN %(buckets)s ON p.invoice_date_due >= b.start AND p.invoice_date_due < b.stop
-                 WHERE p.company_id = %(company)s AND p.invoice_date_due <= %(today)s
-                   AND p.payment_state <> 'not_paid'
+                  FROM sales_plus_cockpit_payment_day p
+                  JOIN %(buckets)s ON p.day >= b.start AND p.day < b.stop
+                 WHERE p.kind = 'due_paid' AND p.company_id = %(company)s AND p.day <= %(today)s
                    AND %(payment_scope)s
                 """,
                 move_user=self._user_sql(SQL.identifier("s", "invoice_user_id")),

@@ -22,6 +22,10 @@ PostgreSQL triggers in the same transaction as the write, whatever writes it
   payment or a bank statement line), with the invoice's salesperson, team,
   due date and payment state. A statement on the partials, the invoices or
   their journal items recomputes the rows of the partials it touches.
+- ``sales_plus_cockpit_payment_day``: those payments per day of the matching
+  (collected) and per due date of the invoice (what payments settled of the
+  invoices falling due), salesperson and team; kept by difference from
+  ``sales_plus_cockpit_payment``.
 
 Installed and filled by the module's install and upgrade (set-based SQL, see
 :meth:`SalesPlusCockpitSummary.init`), emptied and filled again by an
@@ -40,12 +44,13 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 # the version of the tables' definitions: another one drops and rebuilds them
-VERSION = "sales_plus cockpit summary 2"
+VERSION = "sales_plus cockpit summary 3"
 
 ORDER_DAY = "sales_plus_cockpit_order_day"
 MOVE_DAY = "sales_plus_cockpit_move_day"
 PAYMENT = "sales_plus_cockpit_payment"
-TABLES = (ORDER_DAY, MOVE_DAY, PAYMENT)
+PAYMENT_DAY = "sales_plus_cockpit_payment_day"
+TABLES = (ORDER_DAY, MOVE_DAY, PAYMENT, PAYMENT_DAY)
 
 # the tables kept by difference: their key, their figures (the first one counts
 # the documents: a row whose count falls to zero is deleted), and what one
@@ -109,6 +114,36 @@ DIFFERENCE_TABLES = {
               FROM {rows} r
              WHERE r.state = 'posted' AND r.move_type = 'out_invoice'
                AND r.company_id IS NOT NULL AND r.invoice_date_due IS NOT NULL
+            """,
+        ),
+    },
+    PAYMENT_DAY: {
+        "source": PAYMENT,
+        "columns": """
+            partial_company_id integer, company_id integer, kind varchar NOT NULL, day date NOT NULL,
+            invoice_user_id integer, team_id integer, move_type varchar,
+            payments bigint NOT NULL, amount numeric NOT NULL
+        """,
+        "key": ("partial_company_id", "company_id", "kind", "day", "invoice_user_id", "team_id", "move_type"),
+        "conflict": (
+            "(COALESCE(partial_company_id, 0)), (COALESCE(company_id, 0)), kind, day, "
+            "(COALESCE(invoice_user_id, 0)), (COALESCE(team_id, 0)), (COALESCE(move_type, ''))"
+        ),
+        "figures": ("payments", "amount"),
+        "contributions": (
+            # by the matching's date: collected
+            """
+            SELECT r.partial_company_id, r.company_id, 'collected' AS kind, r.day, r.invoice_user_id,
+                   r.team_id, r.move_type, {sign} AS payments, {sign} * r.amount AS amount
+              FROM {rows} r
+             WHERE r.day IS NOT NULL
+            """,
+            # by the invoice's due date: what payments settled of the invoices falling due
+            """
+            SELECT r.partial_company_id, r.company_id, 'due_paid' AS kind, r.invoice_date_due AS day,
+                   r.invoice_user_id, r.team_id, r.move_type, {sign} AS payments, {sign} * r.amount AS amount
+              FROM {rows} r
+             WHERE r.invoice_date_due IS NOT NULL AND r.payment_state <> 'not_paid'
             """,
         ),
     },
@@ -224,9 +259,9 @@ class SalesPlusCockpitSummary(models.AbstractModel):
             """)
         cr.execute(f"""
             CREATE TABLE {PAYMENT} ({PAYMENT_COLUMNS});
-            CREATE INDEX {PAYMENT}_day ON {PAYMENT} (partial_company_id, day);
-            CREATE INDEX {PAYMENT}_due ON {PAYMENT} (company_id, invoice_date_due);
-            CREATE INDEX {PAYMENT}_invoice ON {PAYMENT} (invoice_id);
+            CREATE INDEX {PAYMENT}_by_day ON {PAYMENT} (partial_company_id, day);
+            CREATE INDEX {PAYMENT}_by_due ON {PAYMENT} (company_id, invoice_date_due);
+            CREATE INDEX {PAYMENT}_by_invoice ON {PAYMENT} (invoice_id);
         """)
         for table in TABLES:
             cr.execute(SQL("COMMENT ON TABLE %s IS %s", SQL.identifier(table), VERSION))
@@ -347,6 +382,8 @@ class SalesPlusCockpitSummary(models.AbstractModel):
         """Fill the empty tables from the documents, in set-based SQL."""
         cr = self.env.cr
         for table, spec in DIFFERENCE_TABLES.items():
+            if spec["source"] == PAYMENT:
+                continue  # filled by the trigger on the payment rows, below
             columns = ", ".join((*spec["key"], *spec["figures"]))
             select = self._aggregate_sql(table, self._contributions_sql(table, spec["source"], 1))
             cr.execute(f"INSERT INTO {table} ({columns}) {select}")
@@ -369,6 +406,7 @@ class SalesPlusCockpitSummary(models.AbstractModel):
         for function in (
             f"{ORDER_DAY}_sync",
             f"{MOVE_DAY}_sync",
+            f"{PAYMENT_DAY}_sync",
             f"{PAYMENT}_sync_partial",
             f"{PAYMENT}_sync_move",
             f"{PAYMENT}_sync_line",

@@ -222,6 +222,7 @@ class TestCockpitSummary(CockpitCommon):
             ("sales_plus_cockpit_order_day", "revenue"),
             ("sales_plus_cockpit_move_day", "untaxed"),
             ("sales_plus_cockpit_payment", "amount"),
+            ("sales_plus_cockpit_payment_day", "amount"),
         ):
             self.env.cr.execute(
                 SQL("UPDATE %s SET %s = %s + 1", SQL.identifier(table), *[SQL.identifier(column)] * 2)

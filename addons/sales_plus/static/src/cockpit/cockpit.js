@@ -36,24 +36,29 @@ function rowKey(row) {
  * ``payload`` with the keys of ``part`` added, as the server merges the parts
  * (sales_plus.cockpit._merge_parts): dictionaries merged key by key, the
  * salesperson and team rows matched by their ``key``, in the order of
- * ``payload`` (the rows only ``part`` has come last, in its order); any other
- * value of ``part`` replaces the payload's. Neither argument is changed.
+ * ``payload`` (the rows only ``part`` has come last, in its order); a row one
+ * side lacks is merged with that side's ``empty_row`` (its figures as zeros);
+ * ``parts`` lists the parts merged; any other value of ``part`` replaces the
+ * payload's. Neither argument is changed.
  */
 export function mergeParts(payload, part) {
     const merged = { ...payload };
     for (const [name, value] of Object.entries(part)) {
         const current = merged[name];
-        if (isDict(current) && isDict(value)) {
+        if (name === "parts") {
+            merged[name] = [...(current || []), ...value];
+        } else if (isDict(current) && isDict(value)) {
             merged[name] = mergeParts(current, value);
         } else if (ROW_TABLES.includes(name) && Array.isArray(current)) {
             const rows = new Map(value.map((row) => [rowKey(row), row]));
             const result = current.map((row) => {
                 const key = rowKey(row);
-                const other = rows.get(key);
+                const other = rows.get(key) || part.empty_row || {};
                 rows.delete(key);
-                return other ? mergeParts(row, other) : row;
+                return mergeParts(row, other);
             });
-            merged[name] = [...result, ...rows.values()];
+            const added = [...rows.values()].map((row) => mergeParts(payload.empty_row || {}, row));
+            merged[name] = [...result, ...added];
         } else {
             merged[name] = value;
         }
