@@ -44,7 +44,7 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 # the version of the tables' definitions: another one drops and rebuilds them
-VERSION = "sales_plus cockpit summary 3"
+VERSION = "sales_plus cockpit summary 4"
 
 ORDER_DAY = "sales_plus_cockpit_order_day"
 MOVE_DAY = "sales_plus_cockpit_move_day"
@@ -54,7 +54,7 @@ TABLES = (ORDER_DAY, MOVE_DAY, PAYMENT, PAYMENT_DAY)
 
 # the tables kept by difference: their key, their figures (the first one counts
 # the documents: a row whose count falls to zero is deleted), and what one
-# source row adds (``{sign}`` 1 or -1, the row aliased ``r``)
+# source row adds (``%(sign)s`` 1 or -1, the row aliased ``r``)
 DIFFERENCE_TABLES = {
     ORDER_DAY: {
         "source": "sale_order",
@@ -68,11 +68,11 @@ DIFFERENCE_TABLES = {
         "contributions": (
             """
             SELECT r.company_id, r.date_order::date AS day, r.user_id, r.team_id,
-                   {sign} AS orders,
-                   {sign} * COALESCE(r.amount_untaxed, 0)
+                   %(sign)s AS orders,
+                   %(sign)s * COALESCE(r.amount_untaxed, 0)
                           / COALESCE(NULLIF(r.currency_rate, 0), 1) AS revenue,
-                   {sign} * COALESCE(r.margin, 0) / COALESCE(NULLIF(r.currency_rate, 0), 1) AS margin
-              FROM {rows} r
+                   %(sign)s * COALESCE(r.margin, 0) / COALESCE(NULLIF(r.currency_rate, 0), 1) AS margin
+              FROM %(rows)s r
              WHERE r.state = 'sale' AND r.company_id IS NOT NULL AND r.date_order IS NOT NULL
             """,
         ),
@@ -94,24 +94,24 @@ DIFFERENCE_TABLES = {
             # by invoice date: invoiced and credited
             """
             SELECT r.company_id, 'invoice' AS kind, r.invoice_date AS day, r.invoice_user_id, r.team_id,
-                   r.move_type, {sign} AS moves,
-                   {sign} * COALESCE(r.amount_untaxed_signed, 0) AS untaxed,
-                   {sign} * COALESCE(r.amount_total_signed, 0) AS total,
+                   r.move_type, %(sign)s AS moves,
+                   %(sign)s * COALESCE(r.amount_untaxed_signed, 0) AS untaxed,
+                   %(sign)s * COALESCE(r.amount_total_signed, 0) AS total,
                    0 AS residual, 0 AS overdue, 0 AS overdue_moves
-              FROM {rows} r
+              FROM %(rows)s r
              WHERE r.state = 'posted' AND r.move_type IN ('out_invoice', 'out_refund')
                AND r.company_id IS NOT NULL AND r.invoice_date IS NOT NULL
             """,
             # by due date: what is still open (collection rate) and open unpaid (overdue)
             """
             SELECT r.company_id, 'due' AS kind, r.invoice_date_due AS day, r.invoice_user_id, r.team_id,
-                   r.move_type, {sign} AS moves, 0 AS untaxed, 0 AS total,
-                   {sign} * COALESCE(r.amount_residual_signed, 0) AS residual,
-                   {sign} * CASE WHEN r.payment_state IN ('not_paid', 'partial')
+                   r.move_type, %(sign)s AS moves, 0 AS untaxed, 0 AS total,
+                   %(sign)s * COALESCE(r.amount_residual_signed, 0) AS residual,
+                   %(sign)s * CASE WHEN r.payment_state IN ('not_paid', 'partial')
                                  THEN COALESCE(r.amount_residual_signed, 0) ELSE 0 END AS overdue,
-                   {sign} * CASE WHEN r.payment_state IN ('not_paid', 'partial') THEN 1 ELSE 0 END
+                   %(sign)s * CASE WHEN r.payment_state IN ('not_paid', 'partial') THEN 1 ELSE 0 END
                        AS overdue_moves
-              FROM {rows} r
+              FROM %(rows)s r
              WHERE r.state = 'posted' AND r.move_type = 'out_invoice'
                AND r.company_id IS NOT NULL AND r.invoice_date_due IS NOT NULL
             """,
@@ -134,15 +134,16 @@ DIFFERENCE_TABLES = {
             # by the matching's date: collected
             """
             SELECT r.partial_company_id, r.company_id, 'collected' AS kind, r.day, r.invoice_user_id,
-                   r.team_id, r.move_type, {sign} AS payments, {sign} * r.amount AS amount
-              FROM {rows} r
+                   r.team_id, r.move_type, %(sign)s AS payments, %(sign)s * r.amount AS amount
+              FROM %(rows)s r
              WHERE r.day IS NOT NULL
             """,
             # by the invoice's due date: what payments settled of the invoices falling due
             """
             SELECT r.partial_company_id, r.company_id, 'due_paid' AS kind, r.invoice_date_due AS day,
-                   r.invoice_user_id, r.team_id, r.move_type, {sign} AS payments, {sign} * r.amount AS amount
-              FROM {rows} r
+                   r.invoice_user_id, r.team_id, r.move_type, %(sign)s AS payments,
+                   %(sign)s * r.amount AS amount
+              FROM %(rows)s r
              WHERE r.invoice_date_due IS NOT NULL AND r.payment_state <> 'not_paid'
             """,
         ),
@@ -187,19 +188,35 @@ class SalesPlusCockpitSummary(models.AbstractModel):
     # ---- Definitions ----
 
     def _contributions_sql(self, table, rows, sign):
-        """What the rows ``rows`` (a table or transition table) add to
+        """What the rows of ``rows`` (a table or transition table) add to
         ``table``, one row each (``sign`` -1: what they take off)."""
         spec = DIFFERENCE_TABLES[table]
-        return " UNION ALL ".join(part.format(rows=rows, sign=sign) for part in spec["contributions"])
+        return SQL(" UNION ALL ").join(
+            SQL(part, rows=SQL.identifier(rows), sign=sign) for part in spec["contributions"]
+        )
 
     def _aggregate_sql(self, table, contributions):
         """``contributions`` summed by the key of ``table``; no row that would
         change nothing."""
         spec = DIFFERENCE_TABLES[table]
-        key = ", ".join(spec["key"])
-        sums = ", ".join(f"SUM(c.{figure}) AS {figure}" for figure in spec["figures"])
-        changes = " OR ".join(f"SUM(c.{figure}) <> 0" for figure in spec["figures"])
-        return f"SELECT {key}, {sums} FROM ({contributions}) c GROUP BY {key} HAVING {changes}"
+        key = self._columns(spec["key"])
+        sums = SQL(", ").join(
+            SQL("SUM(%s) AS %s", SQL.identifier("c", figure), SQL.identifier(figure))
+            for figure in spec["figures"]
+        )
+        changes = SQL(" OR ").join(
+            SQL("SUM(%s) <> 0", SQL.identifier("c", figure)) for figure in spec["figures"]
+        )
+        return SQL(
+            "SELECT %(key)s, %(sums)s FROM (%(contributions)s) c GROUP BY %(key)s HAVING %(changes)s",
+            key=key,
+            sums=sums,
+            contributions=contributions,
+            changes=changes,
+        )
+
+    def _columns(self, names, alias=None):
+        return SQL(", ").join(SQL.identifier(*([alias] if alias else []), name) for name in names)
 
     def _payment_select_sql(self, condition):
         """The rows of ``sales_plus_cockpit_payment`` of the partials matching
@@ -222,8 +239,22 @@ class SalesPlusCockpitSummary(models.AbstractModel):
             condition,
         )
 
-    def _render(self, sql):
+    def _text(self, sql):
+        """``sql`` as the text of a function body (its parameters inlined)."""
         return self.env.cr.mogrify(sql.code, sql.params).decode()
+
+    def _create_function(self, name, arguments, returns, body):
+        """CREATE OR REPLACE a PL/pgSQL function whose body is ``body`` (SQL),
+        passed as the string constant it is."""
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE FUNCTION %s(%s) RETURNS %s LANGUAGE plpgsql AS %s",
+                SQL.identifier(name),
+                SQL(arguments),
+                SQL(returns),
+                self._text(body),
+            )
+        )
 
     # ---- Install, upgrade, rebuild, uninstall ----
 
@@ -251,116 +282,195 @@ class SalesPlusCockpitSummary(models.AbstractModel):
     def _create_tables(self):
         cr = self.env.cr
         for table, spec in DIFFERENCE_TABLES.items():
-            count = spec["figures"][0]
-            cr.execute(f"""
-                CREATE TABLE {table} ({spec["columns"]});
-                CREATE UNIQUE INDEX {table}_key ON {table} ({spec["conflict"]});
-                CREATE INDEX {table}_empty ON {table} ({count}) WHERE {count} = 0;
-            """)
-        cr.execute(f"""
-            CREATE TABLE {PAYMENT} ({PAYMENT_COLUMNS});
-            CREATE INDEX {PAYMENT}_by_day ON {PAYMENT} (partial_company_id, day);
-            CREATE INDEX {PAYMENT}_by_due ON {PAYMENT} (company_id, invoice_date_due);
-            CREATE INDEX {PAYMENT}_by_invoice ON {PAYMENT} (invoice_id);
-        """)
+            count = SQL.identifier(spec["figures"][0])
+            cr.execute(SQL("CREATE TABLE %s (%s)", SQL.identifier(table), SQL(spec["columns"])))
+            cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON %s (%s)",
+                    SQL.identifier(f"{table}_key"),
+                    SQL.identifier(table),
+                    SQL(spec["conflict"]),
+                )
+            )
+            cr.execute(
+                SQL(
+                    "CREATE INDEX %s ON %s (%s) WHERE %s = 0",
+                    SQL.identifier(f"{table}_empty"),
+                    SQL.identifier(table),
+                    count,
+                    count,
+                )
+            )
+        cr.execute(SQL("CREATE TABLE %s (%s)", SQL.identifier(PAYMENT), SQL(PAYMENT_COLUMNS)))
+        for name, columns in (
+            ("by_day", ("partial_company_id", "day")),
+            ("by_due", ("company_id", "invoice_date_due")),
+            ("by_invoice", ("invoice_id",)),
+        ):
+            cr.execute(
+                SQL(
+                    "CREATE INDEX %s ON %s (%s)",
+                    SQL.identifier(f"{PAYMENT}_{name}"),
+                    SQL.identifier(PAYMENT),
+                    self._columns(columns),
+                )
+            )
         for table in TABLES:
             cr.execute(SQL("COMMENT ON TABLE %s IS %s", SQL.identifier(table), VERSION))
 
     def _create_triggers(self):
         """(Re)create the trigger functions and the triggers (idempotent)."""
-        cr = self.env.cr
         for table, spec in DIFFERENCE_TABLES.items():
-            figures = spec["figures"]
-            columns = ", ".join((*spec["key"], *figures))
-            update = ", ".join(f"{figure} = s.{figure} + EXCLUDED.{figure}" for figure in figures)
-            upsert = (
-                f"INSERT INTO {table} AS s ({columns}) {{select}} "
-                f"ON CONFLICT ({spec['conflict']}) DO UPDATE SET {update}; "
-                f"DELETE FROM {table} WHERE {figures[0]} = 0;"
-            )
+            upsert = self._upsert_sql
             inserted = self._aggregate_sql(table, self._contributions_sql(table, "new_rows", 1))
             deleted = self._aggregate_sql(table, self._contributions_sql(table, "old_rows", -1))
             updated = self._aggregate_sql(
                 table,
-                f"{self._contributions_sql(table, 'new_rows', 1)} UNION ALL "
-                f"{self._contributions_sql(table, 'old_rows', -1)}",
+                SQL(
+                    "%s UNION ALL %s",
+                    self._contributions_sql(table, "new_rows", 1),
+                    self._contributions_sql(table, "old_rows", -1),
+                ),
             )
             function = f"{table}_sync"
-            cr.execute(f"""
-                CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$
+            self._create_function(
+                function,
+                "",
+                "trigger",
+                SQL(
+                    """
+                    BEGIN
+                        IF TG_OP = 'INSERT' THEN %s
+                        ELSIF TG_OP = 'DELETE' THEN %s
+                        ELSE %s
+                        END IF;
+                        RETURN NULL;
+                    END
+                    """,
+                    upsert(table, inserted),
+                    upsert(table, deleted),
+                    upsert(table, updated),
+                ),
+            )
+            self._statement_triggers(spec["source"], table, function)
+        # the payment rows: recomputed for the partials a statement touches
+        payment = SQL.identifier(PAYMENT)
+        refresh = f"{PAYMENT}_refresh"
+        self._create_function(
+            refresh,
+            "partial_ids integer[]",
+            "void",
+            SQL(
+                """
+                BEGIN
+                    DELETE FROM %(table)s WHERE partial_id = ANY(partial_ids);
+                    INSERT INTO %(table)s (%(fields)s) %(select)s;
+                END
+                """,
+                table=payment,
+                fields=self._columns(PAYMENT_FIELDS),
+                select=self._payment_select_sql(SQL("partial.id = ANY(partial_ids)")),
+            ),
+        )
+
+        def changed(columns):
+            return SQL(" OR ").join(
+                SQL("%s IS DISTINCT FROM %s", SQL.identifier("n", column), SQL.identifier("o", column))
+                for column in columns
+            )
+
+        refresh_call = SQL.identifier(refresh)
+        self._create_function(
+            f"{PAYMENT}_sync_partial",
+            "",
+            "trigger",
+            SQL(
+                """
                 BEGIN
                     IF TG_OP = 'INSERT' THEN
-                        {upsert.format(select=inserted)}
+                        PERFORM %(refresh)s(ARRAY(SELECT id FROM new_rows));
                     ELSIF TG_OP = 'DELETE' THEN
-                        {upsert.format(select=deleted)}
+                        PERFORM %(refresh)s(ARRAY(SELECT id FROM old_rows));
                     ELSE
-                        {upsert.format(select=updated)}
+                        PERFORM %(refresh)s(ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows));
                     END IF;
                     RETURN NULL;
                 END
-                $body$
-            """)
-            self._statement_triggers(spec["source"], table, function)
-        # the payment rows: recomputed for the partials a statement touches
-        refresh = self._render(self._payment_select_sql(SQL("partial.id = ANY(partial_ids)")))
-        cr.execute(f"""
-            CREATE OR REPLACE FUNCTION {PAYMENT}_refresh(partial_ids integer[]) RETURNS void
-            LANGUAGE plpgsql AS $body$
-            BEGIN
-                DELETE FROM {PAYMENT} WHERE partial_id = ANY(partial_ids);
-                INSERT INTO {PAYMENT} ({", ".join(PAYMENT_FIELDS)}) {refresh};
-            END
-            $body$
-        """)
-        changed = "n.{0} IS DISTINCT FROM o.{0}"
-        move_changed = " OR ".join(changed.format(column) for column in PAYMENT_MOVE_COLUMNS)
-        line_changed = " OR ".join(changed.format(column) for column in PAYMENT_LINE_COLUMNS)
-        cr.execute(f"""
-            CREATE OR REPLACE FUNCTION {PAYMENT}_sync_partial() RETURNS trigger LANGUAGE plpgsql AS $body$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN
-                    PERFORM {PAYMENT}_refresh(ARRAY(SELECT id FROM new_rows));
-                ELSIF TG_OP = 'DELETE' THEN
-                    PERFORM {PAYMENT}_refresh(ARRAY(SELECT id FROM old_rows));
-                ELSE
-                    PERFORM {PAYMENT}_refresh(ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows));
-                END IF;
-                RETURN NULL;
-            END
-            $body$;
-            CREATE OR REPLACE FUNCTION {PAYMENT}_sync_move() RETURNS trigger LANGUAGE plpgsql AS $body$
-            BEGIN
-                PERFORM {PAYMENT}_refresh(ARRAY(
-                    SELECT partial.id
-                      FROM new_rows n
-                      JOIN old_rows o ON o.id = n.id
-                      JOIN account_move_line line ON line.move_id = n.id
-                      JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-                     WHERE {move_changed}
-                ));
-                RETURN NULL;
-            END
-            $body$;
-            CREATE OR REPLACE FUNCTION {PAYMENT}_sync_line() RETURNS trigger LANGUAGE plpgsql AS $body$
-            DECLARE
-                line_ids integer[] := ARRAY(
-                    SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {line_changed}
-                );
-            BEGIN
-                IF line_ids <> '{{}}' THEN
-                    PERFORM {PAYMENT}_refresh(ARRAY(
-                        SELECT id FROM account_partial_reconcile WHERE debit_move_id = ANY(line_ids)
-                         UNION
-                        SELECT id FROM account_partial_reconcile WHERE credit_move_id = ANY(line_ids)
+                """,
+                refresh=refresh_call,
+            ),
+        )
+        self._create_function(
+            f"{PAYMENT}_sync_move",
+            "",
+            "trigger",
+            SQL(
+                """
+                BEGIN
+                    PERFORM %(refresh)s(ARRAY(
+                        SELECT partial.id
+                          FROM new_rows n
+                          JOIN old_rows o ON o.id = n.id
+                          JOIN account_move_line line ON line.move_id = n.id
+                          JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
+                         WHERE %(changed)s
                     ));
-                END IF;
-                RETURN NULL;
-            END
-            $body$;
-        """)
+                    RETURN NULL;
+                END
+                """,
+                refresh=refresh_call,
+                changed=changed(PAYMENT_MOVE_COLUMNS),
+            ),
+        )
+        self._create_function(
+            f"{PAYMENT}_sync_line",
+            "",
+            "trigger",
+            SQL(
+                """
+                DECLARE
+                    line_ids integer[] := ARRAY(
+                        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE %(changed)s
+                    );
+                BEGIN
+                    IF cardinality(line_ids) > 0 THEN
+                        PERFORM %(refresh)s(ARRAY(
+                            SELECT id FROM account_partial_reconcile WHERE debit_move_id = ANY(line_ids)
+                             UNION
+                            SELECT id FROM account_partial_reconcile WHERE credit_move_id = ANY(line_ids)
+                        ));
+                    END IF;
+                    RETURN NULL;
+                END
+                """,
+                refresh=refresh_call,
+                changed=changed(PAYMENT_LINE_COLUMNS),
+            ),
+        )
         self._statement_triggers("account_partial_reconcile", PAYMENT, f"{PAYMENT}_sync_partial")
         self._statement_triggers("account_move", f"{PAYMENT}_move", f"{PAYMENT}_sync_move", ("UPDATE",))
         self._statement_triggers("account_move_line", f"{PAYMENT}_line", f"{PAYMENT}_sync_line", ("UPDATE",))
+
+    def _upsert_sql(self, table, select):
+        """Add the differences ``select`` gives to ``table``, by key; delete
+        the rows whose count falls to zero."""
+        spec = DIFFERENCE_TABLES[table]
+        figures = spec["figures"]
+        update = SQL(", ").join(
+            SQL("%s = %s + EXCLUDED.%s", SQL.identifier(f), SQL.identifier("s", f), SQL.identifier(f))
+            for f in figures
+        )
+        return SQL(
+            "INSERT INTO %(table)s AS s (%(columns)s) %(select)s "
+            "ON CONFLICT (%(conflict)s) DO UPDATE SET %(update)s; "
+            "DELETE FROM %(table)s WHERE %(count)s = 0;",
+            table=SQL.identifier(table),
+            columns=self._columns((*spec["key"], *figures)),
+            select=select,
+            conflict=SQL(spec["conflict"]),
+            update=update,
+            count=SQL.identifier(figures[0]),
+        )
 
     def _statement_triggers(self, source, name, function, events=("INSERT", "UPDATE", "DELETE")):
         """One AFTER ... FOR EACH STATEMENT trigger per event (a trigger with
@@ -371,12 +481,18 @@ class SalesPlusCockpitSummary(models.AbstractModel):
             "DELETE": "REFERENCING OLD TABLE AS old_rows",
         }
         for event in events:
-            trigger = f"{name}_{event.lower()}"
-            self.env.cr.execute(f"""
-                DROP TRIGGER IF EXISTS {trigger} ON {source};
-                CREATE TRIGGER {trigger} AFTER {event} ON {source} {transitions[event]}
-                    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
-            """)
+            trigger = SQL.identifier(f"{name}_{event.lower()}")
+            self.env.cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", trigger, SQL.identifier(source)))
+            self.env.cr.execute(
+                SQL(
+                    "CREATE TRIGGER %s AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s()",
+                    trigger,
+                    SQL(event),
+                    SQL.identifier(source),
+                    SQL(transitions[event]),
+                    SQL.identifier(function),
+                )
+            )
 
     def _fill(self):
         """Fill the empty tables from the documents, in set-based SQL."""
@@ -384,14 +500,19 @@ class SalesPlusCockpitSummary(models.AbstractModel):
         for table, spec in DIFFERENCE_TABLES.items():
             if spec["source"] == PAYMENT:
                 continue  # filled by the trigger on the payment rows, below
-            columns = ", ".join((*spec["key"], *spec["figures"]))
-            select = self._aggregate_sql(table, self._contributions_sql(table, spec["source"], 1))
-            cr.execute(f"INSERT INTO {table} ({columns}) {select}")
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s) %s",
+                    SQL.identifier(table),
+                    self._columns((*spec["key"], *spec["figures"])),
+                    self._aggregate_sql(table, self._contributions_sql(table, spec["source"], 1)),
+                )
+            )
         cr.execute(
             SQL(
                 "INSERT INTO %s (%s) %s",
                 SQL.identifier(PAYMENT),
-                SQL(", ").join(SQL.identifier(field) for field in PAYMENT_FIELDS),
+                self._columns(PAYMENT_FIELDS),
                 self._payment_select_sql(SQL("TRUE")),
             )
         )
@@ -425,7 +546,7 @@ class SalesPlusCockpitSummary(models.AbstractModel):
         cr.execute(
             "LOCK TABLE sale_order, account_move, account_move_line, account_partial_reconcile IN SHARE MODE"
         )
-        cr.execute(SQL("TRUNCATE %s", SQL(", ").join(SQL.identifier(table) for table in TABLES)))
+        cr.execute(SQL("TRUNCATE %s", self._columns(TABLES)))
         self._fill()
 
     # ---- Checks ----
@@ -433,36 +554,32 @@ class SalesPlusCockpitSummary(models.AbstractModel):
     def _differences(self):
         """What differs between each table and a recomputation from scratch:
         ``{table: [rows in one and not the other]}`` (empty when equal). Read
-        by the property test and by the rebuild's log."""
+        by the property test."""
         cr = self.env.cr
         self.env.flush_all()
         result = {}
-        for table, spec in DIFFERENCE_TABLES.items():
-            columns = ", ".join((*spec["key"], *spec["figures"]))
-            expected = self._aggregate_sql(table, self._contributions_sql(table, spec["source"], 1))
-            cr.execute(f"""
-                (SELECT 'table' AS side, {columns} FROM {table}
-                 EXCEPT ALL SELECT 'table', {columns} FROM ({expected}) e)
-                UNION ALL
-                (SELECT 'documents', {columns} FROM ({expected}) e
-                 EXCEPT ALL SELECT 'documents', {columns} FROM {table})
-            """)
-            result[table] = cr.fetchall()
-        fields = SQL(", ").join(SQL.identifier(field) for field in PAYMENT_FIELDS)
-        expected = self._payment_select_sql(SQL("TRUE"))
-        cr.execute(
-            SQL(
-                """
-                (SELECT 'table', %(fields)s FROM %(table)s
-                 EXCEPT ALL SELECT 'table', * FROM (%(expected)s) e)
-                UNION ALL
-                (SELECT 'documents', * FROM (%(expected)s) e
-                 EXCEPT ALL SELECT 'documents', %(fields)s FROM %(table)s)
-                """,
-                fields=fields,
-                table=SQL.identifier(PAYMENT),
-                expected=expected,
+        recomputed = {
+            table: (
+                self._columns((*spec["key"], *spec["figures"])),
+                self._aggregate_sql(table, self._contributions_sql(table, spec["source"], 1)),
             )
-        )
-        result[PAYMENT] = cr.fetchall()
+            for table, spec in DIFFERENCE_TABLES.items()
+        }
+        recomputed[PAYMENT] = (self._columns(PAYMENT_FIELDS), self._payment_select_sql(SQL("TRUE")))
+        for table, (columns, expected) in recomputed.items():
+            cr.execute(
+                SQL(
+                    """
+                    (SELECT 'table', %(columns)s FROM %(table)s
+                     EXCEPT ALL SELECT 'table', * FROM (%(expected)s) e)
+                    UNION ALL
+                    (SELECT 'documents', * FROM (%(expected)s) e
+                     EXCEPT ALL SELECT 'documents', %(columns)s FROM %(table)s)
+                    """,
+                    columns=columns,
+                    table=SQL.identifier(table),
+                    expected=expected,
+                )
+            )
+            result[table] = cr.fetchall()
         return result
