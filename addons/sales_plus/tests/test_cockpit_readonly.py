@@ -82,6 +82,15 @@ class TestCockpitReadonly(CockpitCommon, HttpCase):
                 cockpit = env["sales_plus.cockpit"]
                 payload = cockpit.get_cockpit_data(MARCH)
                 self.assertTrue(payload["kpis"]["current"]["revenue"])
+                # each part as the page asks for it (the money one reads the summaries)
+                self.assertEqual(
+                    cockpit.get_cockpit_data(MARCH, part="money")["kpis"]["current"]["revenue"],
+                    payload["kpis"]["current"]["revenue"],
+                )
+                self.assertEqual(
+                    cockpit.get_cockpit_data(MARCH, part="customers")["kpis"]["current"]["customers"],
+                    payload["kpis"]["current"]["customers"],
+                )
                 for kind in drills:
                     for key in keys:
                         action = cockpit.get_drilldown_action(MARCH, kind, key)
