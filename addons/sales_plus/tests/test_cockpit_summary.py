@@ -29,6 +29,11 @@ class TestCockpitSummary(CockpitCommon):
         cls.company_2 = cls.setup_other_company(name="Summary Company 2")["company"]
         cls.sellers = cls.seller_a | cls.seller_b | cls.leader
         cls.teams = cls.team_1 | cls.team_2
+        # EUR at another rate from February 2024: an order or invoice moved across
+        # that date changes its amount in company currency (the rate of its date)
+        cls.env["res.currency.rate"].create(
+            {"currency_id": cls.eur.id, "name": "2024-02-01", "rate": 2.5, "company_id": cls.company.id}
+        )
 
     # helpers ---------------------------------------------------------------
 
