@@ -103,7 +103,10 @@ def test_translation_check_catches_problems(tmp_path, monkeypatch):
 
 
 # SQL that changes rows: the table it changes, and for UPDATE the columns it sets
-SQL_WRITE = re.compile(r"\b(?:INSERT\s+INTO|DELETE\s+FROM|UPDATE)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+# an upsert's "ON CONFLICT ... DO UPDATE SET" writes the table of its INSERT INTO
+SQL_WRITE = re.compile(
+    r"\b(?:INSERT\s+INTO|DELETE\s+FROM|(?<!\bDO\s)UPDATE)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE
+)
 SQL_SET = re.compile(
     r"\bUPDATE\s+([a-z_][a-z0-9_]*)(?:\s+[a-z_]+)?\s+SET\s+(.*?)(?:\bFROM\b|\bWHERE\b|$)", re.I | re.S
 )
@@ -148,10 +151,16 @@ def test_no_sql_writes_another_modules_tables():
         "update mail_activity SET active = false WHERE id = 1",
         "DELETE FROM mail_followers WHERE res_id = 1",
         "UPDATE sale_order so SET state = 'sale' WHERE so.id = 1",
+        "INSERT INTO mail_followers (res_id) VALUES (1) ON CONFLICT (res_id) DO UPDATE SET res_id = 2",
     ],
 )
 def test_sql_write_check_catches_foreign_tables(source):
     assert sql_writes_outside_own_tables(source)
+
+
+def test_sql_write_check_lets_an_upsert_of_an_own_table_pass():
+    source = "INSERT INTO sales_plus_cockpit_order_day (day) VALUES (1) ON CONFLICT (day) DO UPDATE SET orders = 2"
+    assert sql_writes_outside_own_tables(source) == []
 
 
 def test_sql_write_check_allows_own_tables_and_columns():
