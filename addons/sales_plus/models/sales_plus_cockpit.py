@@ -1427,7 +1427,6 @@ class SalesPlusCockpit(models.AbstractModel):
         result = {
             field: self._breakdown(field, list(periods), parts, *sources) for field in ("user_id", "team_id")
         }
-        result["parts"] = parts
         if detail:
             result.update(
                 kpis=self._kpis(parts, *sources),
@@ -1756,13 +1755,13 @@ class SalesPlusCockpit(models.AbstractModel):
                 team_rows[team_id][metric] = row
         # the breakdown rows carry their targets
         for user_id, metrics in user_rows.items():
-            by_user.setdefault(user_id, self._empty_figures(figures["parts"]))
+            by_user.setdefault(user_id, self._empty_figures((part,)))
             by_user[user_id][CURRENT]["targets"] = metrics
             if "revenue" in metrics:
                 by_user[user_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
                 by_user[user_id][CURRENT]["revenue_completion"] = metrics["revenue"]["completion"]
         for team_id, metrics in team_rows.items():
-            by_team.setdefault(team_id, self._empty_figures(figures["parts"]))
+            by_team.setdefault(team_id, self._empty_figures((part,)))
             by_team[team_id][CURRENT]["targets"] = metrics
             if "revenue" in metrics:
                 by_team[team_id][CURRENT]["revenue_target"] = metrics["revenue"]["target"]
