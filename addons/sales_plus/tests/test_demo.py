@@ -176,6 +176,27 @@ class TestDemoStory(TransactionCase):
             moves.filtered(lambda m: m.payment_state == "not_paid" and m.invoice_date_due < date.today())
         )
 
+    def test_demo_orders_above_cost_and_quoted_on_their_date(self):
+        """No confirmed order of the demo sells below cost (Odoo's own demo orders
+        that do are cancelled), and each order of the story was quoted on its date,
+        so that the pipeline's "quotations of the period" are the period's, not
+        the whole history made on the day of the install."""
+        if not self.demo:
+            self.skipTest("no demo data")
+        companies = self._demo_companies()
+        below_cost = self.env["sale.order"].search(
+            [("company_id", "in", companies.ids), ("state", "=", "sale"), ("margin", "<", 0)]
+        )
+        self.assertFalse(below_cost.mapped("name"))
+        orders = self.env["sale.order"].search(
+            [("partner_id", "in", self._demo_customers().ids), ("state", "=", "sale")]
+        )
+        self.assertTrue(orders)
+        for order in orders:
+            self.assertLessEqual(order.create_date, order.date_order, order.name)
+        months = {(order.create_date.year, order.create_date.month) for order in orders}
+        self.assertGreaterEqual(len(months), 25)
+
     def test_every_month_has_orders_in_each_company(self):
         if not self.demo:
             self.skipTest("no demo data")
