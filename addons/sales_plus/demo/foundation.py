@@ -220,17 +220,15 @@ def _cancel_core_orders_below_cost(env):
     and would give the current month of the cockpit a negative margin that no
     salesperson of the story made. Those with nothing delivered or invoiced are
     cancelled; the others are left as they are."""
-    core = env["ir.model.data"].search(
-        [("model", "=", "sale.order"), ("module", "in", ("sale", "sale_stock", "sale_margin"))]
-    )
-    orders = env["sale.order"].browse(core.mapped("res_id")).exists()
-    below_cost = orders.filtered(
-        lambda order: (
-            order.state == "sale"
-            and order.margin < 0
-            and not order.invoice_ids
-            and not order.order_line.filtered("qty_delivered")
-        )
+    core = env["ir.model.data"].search([("model", "=", "sale.order"), ("module", "!=", "sales_plus")])
+    below_cost = env["sale.order"].search(
+        [
+            ("id", "in", core.mapped("res_id")),
+            ("state", "=", "sale"),
+            ("margin", "<", 0),
+            ("invoice_ids", "=", False),
+            ("order_line", "not any", [("qty_delivered", "!=", 0)]),
+        ]
     )
     below_cost.with_context(**QUIET)._action_cancel()
     _logger.info("demo: %s of Odoo's demo orders below cost cancelled", len(below_cost))
